@@ -1,0 +1,32 @@
+// One Jest configuration: unit tests sit beside the code, e2e tests under test/.
+// Runs as native ESM (node --experimental-vm-modules), transformed by swc.
+import { createRequire } from 'node:module';
+
+const swcOptions = createRequire(import.meta.url)('./scripts/swc-options.cjs');
+
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  moduleNameMapper: {
+    '^@cliffracer/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@cliffracer/([a-z0-9-]+)/(.*)$': '<rootDir>/libs/$1/src/$2/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testTimeout: 30000,
+    },
+  ],
+};

@@ -1,0 +1,13 @@
+import { CliffracerError } from './cliffracer.error.js';
+
+/** Thrown at boot when a module is given options it cannot work with. */
+export class InvalidOptionsError extends CliffracerError {
+  override readonly name = 'InvalidOptionsError';
+
+  constructor(
+    readonly moduleName: string,
+    reason: string,
+  ) {
+    super(`invalid ${moduleName} options: ${reason}`, { code: 'INVALID_OPTIONS' });
+  }
+}

@@ -1,0 +1,34 @@
+import { InvalidOptionsError } from '@cliffracer/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { RPC_HANDLER_KIND } from '../nats-transport.constants.js';
+import { MESSAGES } from '../nats-transport.messages.js';
+import type { RpcMetadata, RpcOptions } from '../interfaces/handler-metadata.interface.js';
+import { isValidToken } from '../subjects.js';
+
+/**
+ * Marks a method as an RPC handler answering on `<service>.<name>` (name defaults to the
+ * method's). Instances of the service share requests through a queue group. Guards, pipes,
+ * interceptors and exception filters apply as on any Nest message handler.
+ *
+ * @example
+ * @Rpc()                                  // inventory.get_stock
+ * get_stock(@Payload() dto: StockQuery) { ... }
+ *
+ * @Rpc('reserve', { timeoutMs: 2000 })    // inventory.reserve
+ * reserveItems(@Payload() dto: Reservation) { ... }
+ */
+export function Rpc(name?: string, options?: RpcOptions): MethodDecorator;
+export function Rpc(options: RpcOptions): MethodDecorator;
+export function Rpc(nameOrOptions?: string | RpcOptions, maybeOptions: RpcOptions = {}): MethodDecorator {
+  return (target, key, descriptor) => {
+    const name = typeof nameOrOptions === 'string' ? nameOrOptions : String(key);
+    const options = typeof nameOrOptions === 'object' ? nameOrOptions : maybeOptions;
+    if (!isValidToken(name)) throw new InvalidOptionsError('Rpc', MESSAGES.invalidRpcName(name));
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
+      throw new InvalidOptionsError('Rpc', `timeoutMs must be a positive whole number, got ${timeoutMs}`);
+    }
+    const metadata: RpcMetadata = { kind: RPC_HANDLER_KIND, timeoutMs };
+    return MessagePattern(name, metadata as unknown as Record<string, unknown>)(target, key, descriptor);
+  };
+}

@@ -1,0 +1,32 @@
+export { Event } from './decorators/event.decorator.js';
+export { Rpc } from './decorators/rpc.decorator.js';
+export { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
+export { MalformedPayloadError } from './errors/malformed-payload.error.js';
+export { NoRespondersError } from './errors/no-responders.error.js';
+export { RemoteError } from './errors/remote.error.js';
+export { RpcTimeoutError } from './errors/rpc-timeout.error.js';
+export { TransportError } from './errors/transport.error.js';
+export { isNoRespondersError, isRemoteError, isRpcTimeoutError, isValidationError } from './errors/type-guards.js';
+export { ValidationError } from './errors/validation.error.js';
+export type { FieldFailure } from './errors/validation.error.js';
+export type { InFlightHandler } from './in-flight.registry.js';
+export type { ErrorClass } from './interfaces/error-class.interface.js';
+export type { EventOptions, RpcOptions } from './interfaces/handler-metadata.interface.js';
+export type { NatsTransportModuleOptions } from './interfaces/nats-transport-options.interface.js';
+export { NatsClient } from './nats.client.js';
+export type { CallOptions, EmitResult } from './nats.client.js';
+export { NatsServer } from './nats.server.js';
+export { NatsStatus } from './nats-connection.js';
+export {
+  DEAD_LETTER_ERROR_HEADER,
+  ERROR_MESSAGE_HEADER,
+  ERROR_STATUS_HEADER,
+  ORIGINAL_SUBJECT_HEADER,
+  SERVICE_HEADER,
+} from './nats-transport.constants.js';
+export { NatsTransportModule } from './nats-transport.module.js';
+export { DEFAULT_NATS_TRANSPORT_OPTIONS, normalizeNatsTransportOptions } from './nats-transport.options.js';
+export { RpcErrorFilter } from './rpc-error.filter.js';
+export { RpcValidationPipe } from './rpc-validation.pipe.js';
+export type { WireError } from './wire/wire-error.js';
+export { NatsContext } from '@nestjs/microservices';

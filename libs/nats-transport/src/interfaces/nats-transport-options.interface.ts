@@ -1,0 +1,64 @@
+import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import type { ErrorClass } from './error-class.interface.js';
+
+/** Options of the NATS transport, shared by `NatsServer`, `NatsClient` and `NatsTransportModule`. */
+export interface NatsTransportModuleOptions {
+  /**
+   * Name of this service. RPC handlers answer on `<service>.<method>`, and the service
+   * name is the queue group, so instances of one service share the load.
+   */
+  service: string;
+  /**
+   * NATS server URL or URLs.
+   * @default 'nats://127.0.0.1:4222'
+   */
+  servers?: string | string[];
+  /**
+   * Prepended to every subject, RPC and events, on both sides: isolates an environment
+   * or a test run sharing one NATS server. `'t42'` and `'t42.'` mean the same.
+   * @default ''
+   */
+  subjectPrefix?: string;
+  /**
+   * Timeout of a client call when the call gives none, in milliseconds.
+   * @default 5000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * How long shutdown waits for in-flight handlers before closing, in milliseconds.
+   * @default 10000
+   */
+  shutdownGraceMs?: number;
+  /**
+   * Reconnect attempts after the connection is lost; -1 retries forever.
+   * @default -1
+   */
+  maxReconnectAttempts?: number;
+  /**
+   * Wait between reconnect attempts, in milliseconds.
+   * @default 250
+   */
+  reconnectTimeWaitMs?: number;
+  /**
+   * Subject (under the prefix) that events whose handler failed are republished to,
+   * followed by the original subject, so a failed event is never lost silently.
+   * @default 'cliffracer.dead-letter'
+   */
+  deadLetterSubject?: string;
+  /**
+   * Error classes the client rebuilds by name when a remote handler throws them;
+   * others arrive as `RemoteError`.
+   * @default []
+   */
+  errors?: ErrorClass[];
+  /**
+   * Further NATS connection options (credentials, TLS, ping interval).
+   * @default {}
+   */
+  connection?: Partial<NodeConnectionOptions>;
+}
+
+/** Options after defaults are applied and checked. */
+export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers'>> & {
+  servers: string[];
+};

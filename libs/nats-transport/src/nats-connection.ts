@@ -1,0 +1,82 @@
+import type { LoggerService } from '@nestjs/common';
+import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
+import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
+
+/** States a transport reports on its `status` observable. */
+export const NatsStatus = {
+  CONNECTED: 'connected',
+  DISCONNECTED: 'disconnected',
+  RECONNECTING: 'reconnecting',
+  CLOSED: 'closed',
+} as const;
+export type NatsStatus = (typeof NatsStatus)[keyof typeof NatsStatus];
+
+/** Opens a connection that keeps reconnecting as the options say. */
+export function connectNats(options: NormalizedNatsTransportOptions, role: 'server' | 'client'): Promise<NatsConnection> {
+  return connect({
+    servers: options.servers,
+    name: `${options.service}-${role}`,
+    maxReconnectAttempts: options.maxReconnectAttempts,
+    reconnectTimeWait: options.reconnectTimeWaitMs,
+    ...options.connection,
+  });
+}
+
+/**
+ * Logs connection changes and reports them to `report` until the connection closes.
+ * Never rejects: a status loop must not take the service down.
+ */
+export async function watchConnection(
+  nc: NatsConnection,
+  logger: LoggerService,
+  report: (status: NatsStatus, detail?: Status) => void,
+): Promise<void> {
+  try {
+    for await (const status of nc.status()) {
+      switch (status.type) {
+        case 'disconnect':
+          logger.warn?.(`nats disconnected from ${status.server}`);
+          report(NatsStatus.DISCONNECTED, status);
+          break;
+        case 'reconnecting':
+          report(NatsStatus.RECONNECTING, status);
+          break;
+        case 'reconnect':
+          logger.log(`nats reconnected to ${status.server}`);
+          report(NatsStatus.CONNECTED, status);
+          break;
+        case 'error':
+          logger.error(`nats connection error: ${status.error.message}`);
+          break;
+        default:
+          break;
+      }
+    }
+  } catch (error) {
+    logger.error(`nats status loop stopped: ${(error as Error).message}`);
+  }
+  report(NatsStatus.CLOSED);
+}
+
+/**
+ * Drains the connection (flushes pending replies, then closes); if that takes longer than
+ * `timeoutMs` (the server is gone, say) the connection is closed without draining.
+ */
+export async function closeConnection(nc: NatsConnection, timeoutMs: number): Promise<void> {
+  if (nc.isClosed()) return;
+  const drained = await settlesWithin(nc.isDraining() ? nc.closed() : nc.drain(), timeoutMs);
+  if (!drained && !nc.isClosed()) await nc.close();
+}
+
+/** Resolves `true` if `work` settles within `timeoutMs`, `false` otherwise; never rejects. */
+export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

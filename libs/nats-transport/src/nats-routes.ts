@@ -1,0 +1,39 @@
+import type { MessageHandler } from '@nestjs/microservices';
+import { InvalidOptionsError } from '@cliffracer/common';
+import { getEventMetadata, getRpcMetadata } from './handler-metadata.accessor.js';
+import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
+import { MESSAGES } from './nats-transport.messages.js';
+import { isValidSubjectPattern, rpcSubject } from './subjects.js';
+
+/** One subscription of the server: where it listens and which handler answers. */
+export interface NatsRoute {
+  kind: 'rpc' | 'event';
+  subject: string;
+  queue?: string;
+  handler: MessageHandler;
+  timeoutMs?: number;
+}
+
+/**
+ * Maps registered Nest handlers to subscriptions. `@Rpc` answers on `<service>.<name>`,
+ * a plain `@MessagePattern` or `@EventPattern` string on that subject; everything is
+ * under the subject prefix. Events go to one instance per service unless broadcast.
+ */
+export function buildRoutes(handlers: Map<string, MessageHandler>, options: NormalizedNatsTransportOptions): NatsRoute[] {
+  const { subjectPrefix: prefix, service } = options;
+  return [...handlers].map(([pattern, handler]) => {
+    if (handler.isEventHandler) {
+      const broadcast = getEventMetadata(handler)?.broadcast ?? false;
+      return { kind: 'event', subject: checked(`${prefix}${pattern}`), queue: broadcast ? undefined : service, handler };
+    }
+    const rpc = getRpcMetadata(handler);
+    const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
+    if (/[*>]/.test(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
+    return { kind: 'rpc', subject: checked(subject), queue: service, handler, timeoutMs: rpc?.timeoutMs };
+  });
+}
+
+function checked(subject: string): string {
+  if (!isValidSubjectPattern(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
+  return subject;
+}

@@ -1,0 +1,17 @@
+// One place for the sentences the transport's errors and logs say.
+export const MESSAGES = {
+  rpcTimedOut: (subject: string, timeoutMs: number) => `rpc timed out after ${timeoutMs}ms: ${subject}`,
+  handlerTimedOut: (subject: string, timeoutMs: number) =>
+    `rpc handler did not finish within ${timeoutMs}ms: ${subject}`,
+  noResponders: (subject: string) => `no service is answering: ${subject}`,
+  notJson: (subject: string) => `payload is not valid JSON: ${subject}`,
+  hostileKey: (subject: string, key: string) => `payload has a forbidden key "${key}": ${subject}`,
+  notSerializable: (subject: string) => `reply is not JSON-serializable: ${subject}`,
+  validationFailed: (fields: string[]) => `validation failed: ${fields.join(', ') || 'payload'}`,
+  internal: () => 'Internal server error',
+  duplicateRpc: (pattern: string) => `two handlers are registered for the same rpc: ${pattern}`,
+  invalidRpcName: (name: string) => `rpc name must be one subject token (letters, digits, _ or -): ${JSON.stringify(name)}`,
+  invalidSubject: (subject: string) => `not a valid subject or subject pattern: ${JSON.stringify(subject)}`,
+  transportFailed: (subject: string, reason: string) => `nats request failed (${reason}): ${subject}`,
+  notConnected: () => 'the NATS server is not started: call listen() first',
+} as const;

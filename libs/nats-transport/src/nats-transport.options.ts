@@ -1,0 +1,62 @@
+import { InvalidOptionsError } from '@cliffracer/common';
+import { DEFAULT_NATS_URL } from './nats-transport.constants.js';
+import type {
+  NatsTransportModuleOptions,
+  NormalizedNatsTransportOptions,
+} from './interfaces/nats-transport-options.interface.js';
+import { isValidPrefix, isValidSubjectPattern, isValidToken, normalizePrefix } from './subjects.js';
+
+export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
+  servers: [DEFAULT_NATS_URL],
+  subjectPrefix: '',
+  requestTimeoutMs: 5000,
+  shutdownGraceMs: 10000,
+  maxReconnectAttempts: -1,
+  reconnectTimeWaitMs: 250,
+  deadLetterSubject: 'cliffracer.dead-letter',
+  errors: [],
+  connection: {},
+} as const satisfies Omit<NormalizedNatsTransportOptions, 'service' | 'errors'> & { errors: [] };
+
+const MODULE = 'NatsTransport';
+
+/** Applies defaults and rejects options the transport cannot work with. */
+export function normalizeNatsTransportOptions(
+  options: NatsTransportModuleOptions,
+): NormalizedNatsTransportOptions {
+  if (!isValidToken(options.service)) {
+    throw new InvalidOptionsError(MODULE, `service must be a subject token (letters, digits, _ or -), got ${JSON.stringify(options.service)}`);
+  }
+  const merged = { ...DEFAULT_NATS_TRANSPORT_OPTIONS, ...withoutUndefined(options) };
+  const servers = Array.isArray(merged.servers) ? [...merged.servers] : [merged.servers];
+  if (servers.length === 0) throw new InvalidOptionsError(MODULE, 'servers must name at least one server');
+  for (const key of ['requestTimeoutMs', 'shutdownGraceMs', 'reconnectTimeWaitMs'] as const) {
+    assertPositiveInteger(key, merged[key]);
+  }
+  if (!isValidPrefix(merged.subjectPrefix)) {
+    throw new InvalidOptionsError(MODULE, `subjectPrefix must be dot-separated tokens without wildcards, got ${JSON.stringify(merged.subjectPrefix)}`);
+  }
+  if (!isValidSubjectPattern(merged.deadLetterSubject) || /[*>]/.test(merged.deadLetterSubject)) {
+    throw new InvalidOptionsError(MODULE, `deadLetterSubject must be a subject without wildcards, got ${JSON.stringify(merged.deadLetterSubject)}`);
+  }
+  if (!Number.isInteger(merged.maxReconnectAttempts) || merged.maxReconnectAttempts < -1) {
+    throw new InvalidOptionsError(MODULE, 'maxReconnectAttempts must be -1 or a whole number');
+  }
+  return {
+    ...merged,
+    service: options.service,
+    servers,
+    subjectPrefix: normalizePrefix(merged.subjectPrefix),
+    errors: [...merged.errors],
+  };
+}
+
+function assertPositiveInteger(key: string, value: number): void {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new InvalidOptionsError(MODULE, `${key} must be a positive whole number of milliseconds, got ${value}`);
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

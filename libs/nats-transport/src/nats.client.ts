@@ -1,0 +1,172 @@
+import { CORRELATION_ID_HEADER, CorrelationContext } from '@cliffracer/correlation';
+import { Logger } from '@nestjs/common';
+import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { EventEmitter } from 'node:events';
+import { from, type Observable } from 'rxjs';
+import { InvalidOptionsError } from '@cliffracer/common';
+import { NoRespondersError } from './errors/no-responders.error.js';
+import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
+import { TransportError } from './errors/transport.error.js';
+import type {
+  NatsTransportModuleOptions,
+  NormalizedNatsTransportOptions,
+} from './interfaces/nats-transport-options.interface.js';
+import { closeConnection, connectNats, NatsStatus, watchConnection } from './nats-connection.js';
+import { ERROR_STATUS_HEADER } from './nats-transport.constants.js';
+import { MESSAGES } from './nats-transport.messages.js';
+import { normalizeNatsTransportOptions } from './nats-transport.options.js';
+import { isValidSubjectPattern, isValidToken, rpcSubject } from './subjects.js';
+import { ErrorRebuilder } from './wire/error-rebuilder.js';
+import { decodePayload, encodePayload } from './wire/json.codec.js';
+import { internalWireError, isWireError } from './wire/wire-error.js';
+
+/** Options of one call. */
+export interface CallOptions {
+  /** How long to wait for the reply, in milliseconds. @default the module's `requestTimeoutMs` */
+  timeoutMs?: number;
+}
+
+/** What `emit` returns: a hot Observable (Nest style) that can also be awaited. */
+export type EmitResult = Observable<void> & PromiseLike<void>;
+
+/**
+ * Calls RPCs and emits events over NATS. Every message carries the current correlation ID
+ * (or a new one at the edge), so a chain of nested calls keeps one ID.
+ *
+ * @example
+ * const stock = await client.call<Stock>('inventory', 'get_stock', { sku: 'A-1' }, { timeoutMs: 2000 });
+ * await client.emit('orders.events.created', { orderId });
+ */
+export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus> {
+  private readonly logger = new Logger(NatsClient.name);
+  readonly options: NormalizedNatsTransportOptions;
+  private readonly rebuilder: ErrorRebuilder;
+  private readonly events = new EventEmitter();
+  private nc?: NatsConnection;
+  private connecting?: Promise<NatsConnection>;
+
+  constructor(options: NatsTransportModuleOptions) {
+    super();
+    this.options = normalizeNatsTransportOptions(options);
+    this.rebuilder = new ErrorRebuilder(this.options.errors);
+  }
+
+  /** Calls `<service>.<method>` and resolves its reply, or rejects with a typed error. */
+  call<TResult = unknown>(service: string, method: string, payload?: unknown, options: CallOptions = {}): Promise<TResult> {
+    if (!isValidToken(service) || !isValidToken(method)) {
+      return Promise.reject(new InvalidOptionsError('NatsClient', MESSAGES.invalidRpcName(`${service}.${method}`)));
+    }
+    const subject = rpcSubject(this.options.subjectPrefix, service, method);
+    return this.request<TResult>(subject, payload, options.timeoutMs ?? this.options.requestTimeoutMs);
+  }
+
+  /** Publishes an event on `subject` (under the subject prefix). Await it to learn of failures. */
+  override emit<TResult = void, TInput = unknown>(subject: string, payload?: TInput): Observable<TResult> & EmitResult {
+    const sent = this.publishEvent(subject, payload);
+    // Fire-and-forget callers must not crash the process with an unhandled rejection.
+    sent.catch(() => undefined);
+    const result = from(sent) as unknown as Observable<TResult> & EmitResult;
+    result.then = (onFulfilled, onRejected) => sent.then(onFulfilled, onRejected);
+    return result;
+  }
+
+  async connect(): Promise<NatsConnection> {
+    if (this.nc !== undefined) return this.nc;
+    this.connecting ??= connectNats(this.options, 'client').then(
+      (nc) => {
+        this.nc = nc;
+        this._status$.next(NatsStatus.CONNECTED);
+        void watchConnection(nc, this.logger, (status) => {
+          this._status$.next(status);
+          this.events.emit(status);
+        });
+        return nc;
+      },
+      (error: unknown) => {
+        this.connecting = undefined;
+        throw new TransportError(`cannot connect to NATS at ${this.options.servers.join(', ')}`, { cause: error });
+      },
+    );
+    return this.connecting;
+  }
+
+  async close(): Promise<void> {
+    const pending = this.connecting;
+    this.nc = undefined;
+    this.connecting = undefined;
+    if (pending === undefined) return;
+    const nc = await pending.catch(() => undefined);
+    if (nc !== undefined) await closeConnection(nc, this.options.shutdownGraceMs);
+  }
+
+  unwrap<T = NatsConnection>(): T {
+    if (this.nc === undefined) throw new TransportError('the NATS client is not connected: call connect() first');
+    return this.nc as T;
+  }
+
+  override on(event: string, callback: Function): void {
+    this.events.on(event, callback as (...args: unknown[]) => void);
+  }
+
+  /** Nest's `send(pattern, data)`: a request on the subject `pattern` (under the prefix). */
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const subject = `${this.options.subjectPrefix}${this.normalizePattern(packet.pattern)}`;
+    this.request(subject, packet.data, this.options.requestTimeoutMs).then(
+      (response) => callback({ response, isDisposed: true }),
+      (err: unknown) => callback({ err, isDisposed: true }),
+    );
+    return () => undefined;
+  }
+
+  protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
+    await this.publishEvent(this.normalizePattern(packet.pattern), packet.data);
+    return undefined as T;
+  }
+
+  private async publishEvent(subject: string, payload: unknown): Promise<void> {
+    if (!isValidSubjectPattern(subject) || /[*>]/.test(subject)) {
+      throw new InvalidOptionsError('NatsClient', MESSAGES.invalidSubject(subject));
+    }
+    const nc = this.nc ?? (await this.connect());
+    nc.publish(`${this.options.subjectPrefix}${subject}`, encodePayload(payload), { headers: this.outgoingHeaders() });
+  }
+
+  private async request<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
+    const nc = this.nc ?? (await this.connect());
+    let reply: Msg;
+    try {
+      reply = await nc.request(subject, encodePayload(payload), { timeout: timeoutMs, headers: this.outgoingHeaders() });
+    } catch (error) {
+      throw this.requestFailure(error, subject, timeoutMs);
+    }
+    return this.readReply<T>(reply, subject);
+  }
+
+  private outgoingHeaders() {
+    const h = natsHeaders();
+    h.set(CORRELATION_ID_HEADER, CorrelationContext.currentOrNewId());
+    return h;
+  }
+
+  private readReply<T>(reply: Msg, subject: string): T {
+    if (reply.headers?.has(ERROR_STATUS_HEADER)) {
+      let wire: unknown;
+      try {
+        wire = decodePayload(reply.data, subject);
+      } catch {
+        wire = internalWireError();
+      }
+      throw this.rebuilder.rebuild(isWireError(wire) ? wire : internalWireError(), subject);
+    }
+    return decodePayload(reply.data, subject) as T;
+  }
+
+  private requestFailure(error: unknown, subject: string, timeoutMs: number): Error {
+    const e = error as Error & { isNoResponders?: () => boolean };
+    if (e?.name === 'TimeoutError') return new RpcTimeoutError(subject, timeoutMs);
+    if (typeof e?.isNoResponders === 'function' && e.isNoResponders()) return new NoRespondersError(subject, { cause: e });
+    if (e?.name === 'NoRespondersError') return new NoRespondersError(subject, { cause: e });
+    return new TransportError(MESSAGES.transportFailed(subject, e?.message ?? String(error)), { cause: error });
+  }
+}

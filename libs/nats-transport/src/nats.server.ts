@@ -1,0 +1,230 @@
+import { acceptCorrelationId, CORRELATION_ID_HEADER, CorrelationContext } from '@cliffracer/correlation';
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, type MessageHandler, NatsContext, Server } from '@nestjs/microservices';
+import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { EventEmitter } from 'node:events';
+import { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
+import { MalformedPayloadError } from './errors/malformed-payload.error.js';
+import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
+import { TransportError } from './errors/transport.error.js';
+import { invokeHandler, withDeadline } from './handler-invoker.js';
+import { InFlightRegistry } from './in-flight.registry.js';
+import type {
+  NatsTransportModuleOptions,
+  NormalizedNatsTransportOptions,
+} from './interfaces/nats-transport-options.interface.js';
+import { closeConnection, connectNats, NatsStatus, settlesWithin, watchConnection } from './nats-connection.js';
+import { buildRoutes, type NatsRoute } from './nats-routes.js';
+import {
+  DEAD_LETTER_ERROR_HEADER,
+  ERROR_MESSAGE_HEADER,
+  ERROR_STATUS_HEADER,
+  ORIGINAL_SUBJECT_HEADER,
+  SERVICE_HEADER,
+} from './nats-transport.constants.js';
+import { MESSAGES } from './nats-transport.messages.js';
+import { normalizeNatsTransportOptions } from './nats-transport.options.js';
+import { decodePayload, encodePayload } from './wire/json.codec.js';
+import { INTERNAL_ERROR_CODE, isWireError, statusOfWireError, toWireError, type WireError } from './wire/wire-error.js';
+
+/**
+ * The Nest transport strategy that serves `@Rpc` and `@Event` handlers over NATS.
+ *
+ * Requests run inside the caller's correlation context and through the full Nest pipeline;
+ * a reply is the handler's result as JSON, or an error reply (`{ name, message, code, data }`
+ * with the NATS service error headers). On close it stops taking messages, lets in-flight
+ * handlers finish (up to `shutdownGraceMs`), then drains the connection.
+ *
+ * @example
+ * const app = await NestFactory.createMicroservice(AppModule, { strategy: new NatsServer({ service: 'orders' }) });
+ * app.enableShutdownHooks();
+ * await app.listen();
+ */
+export class NatsServer extends Server<Record<string, Function>, NatsStatus> implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(NatsServer.name);
+  /** Handlers running now: shutdown waits for them. */
+  readonly inFlight = new InFlightRegistry();
+  readonly options: NormalizedNatsTransportOptions;
+  private readonly events = new EventEmitter();
+  private nc?: NatsConnection;
+  private subscriptions: Subscription[] = [];
+
+  constructor(options: NatsTransportModuleOptions) {
+    super();
+    this.options = normalizeNatsTransportOptions(options);
+  }
+
+  /** Nest silently keeps the last of two handlers for one RPC; here that is an error at boot. */
+  override addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras = {}): void {
+    if (!isEventHandler && this.messageHandlers.has(this.normalizePattern(pattern as string))) {
+      throw new DuplicateHandlerError(this.normalizePattern(pattern as string));
+    }
+    super.addHandler(pattern, callback, isEventHandler, extras);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      const routes = buildRoutes(this.messageHandlers, this.options);
+      const nc = await connectNats(this.options, 'server');
+      this.nc = nc;
+      void watchConnection(nc, this.logger, (status) => this.report(status));
+      this.subscriptions = routes.map((route) => this.subscribe(nc, route));
+      // The NATS server knows every subscription before the service says it is ready.
+      await nc.flush();
+      this._status$.next(NatsStatus.CONNECTED);
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    const nc = this.nc;
+    if (nc === undefined) return;
+    this.nc = undefined;
+    const grace = this.options.shutdownGraceMs;
+    // Unsubscribing stops new work; messages already received are still handled.
+    await settlesWithin(Promise.all(this.subscriptions.map((sub) => sub.drain())), grace);
+    this.subscriptions = [];
+    if (!(await this.inFlight.whenIdle(grace))) {
+      this.logger.warn(`closing with ${this.inFlight.size} handler(s) still running after ${grace}ms`);
+    }
+    await closeConnection(nc, grace);
+    this.events.removeAllListeners();
+  }
+
+  /** The NATS connection; only after `listen()`. */
+  unwrap<T = NatsConnection>(): T {
+    if (this.nc === undefined) throw new TransportError(MESSAGES.notConnected());
+    return this.nc as T;
+  }
+
+  /** Listens to connection changes: `'disconnected'`, `'reconnecting'`, `'connected'`, `'closed'`. */
+  on(event: string, callback: Function): void {
+    this.events.on(event, callback as (...args: unknown[]) => void);
+  }
+
+  private report(status: NatsStatus): void {
+    this._status$.next(status);
+    this.events.emit(status);
+  }
+
+  private subscribe(nc: NatsConnection, route: NatsRoute): Subscription {
+    const handle = route.kind === 'rpc' ? this.onRequest.bind(this, route) : this.onEvent.bind(this, route);
+    return nc.subscribe(route.subject, {
+      queue: route.queue,
+      callback: (error, msg) => {
+        if (error) this.logger.error(`subscription to ${route.subject} failed: ${error.message}`);
+        else handle(msg);
+      },
+    });
+  }
+
+  private onRequest(route: NatsRoute, msg: Msg): void {
+    const correlationId = acceptCorrelationId(msg.headers?.get(CORRELATION_ID_HEADER));
+    const entry = this.inFlight.begin(msg.subject, correlationId);
+    const done = () => this.inFlight.end(entry);
+    CorrelationContext.run(correlationId, () => this.answer(route, msg)).then(done, done);
+  }
+
+  private async answer(route: NatsRoute, msg: Msg): Promise<void> {
+    let body: Uint8Array | string;
+    try {
+      const payload = decodePayload(msg.data, msg.subject);
+      const context = new NatsContext([msg.subject, msg.headers]);
+      const work = invokeHandler(route.handler, payload, context);
+      const result =
+        route.timeoutMs === undefined
+          ? await work
+          : await withDeadline(work, route.timeoutMs, () => new RpcTimeoutError(msg.subject, route.timeoutMs!, 'handler'));
+      body = encodePayload(result);
+    } catch (error) {
+      this.replyError(msg, this.describeFailure(error, msg.subject));
+      return;
+    }
+    this.reply(msg, () => msg.respond(body));
+  }
+
+  private replyError(msg: Msg, wire: WireError): void {
+    this.reply(msg, () => {
+      const h = natsHeaders();
+      h.set(ERROR_STATUS_HEADER, String(statusOfWireError(wire)));
+      h.set(ERROR_MESSAGE_HEADER, wire.message.replace(/[\r\n]+/g, ' '));
+      return msg.respond(JSON.stringify(wire), { headers: h });
+    });
+  }
+
+  // A reply that cannot be sent (connection closed mid-request) is logged, never thrown.
+  private reply(msg: Msg, send: () => boolean): void {
+    if (!msg.reply) return;
+    try {
+      send();
+    } catch (error) {
+      this.logger.error(`could not reply on ${msg.subject}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The wire form of a failure, logged once here when nothing upstream logged it:
+   * exception filters hand over wire errors (already logged), raw errors come from this class.
+   */
+  private describeFailure(error: unknown, subject: string): WireError {
+    const wire = toWireError(error);
+    if (error instanceof MalformedPayloadError) {
+      this.logger.warn(`rejected message on ${subject}: ${error.message}`);
+    } else if (wire.code === INTERNAL_ERROR_CODE && !isWireError(error)) {
+      const e = error as Error;
+      this.logger.error(`handler failed on ${subject}: ${e?.message ?? String(error)}`, e?.stack);
+    }
+    return wire;
+  }
+
+  private onEvent(route: NatsRoute, msg: Msg): void {
+    const correlationId = acceptCorrelationId(msg.headers?.get(CORRELATION_ID_HEADER));
+    const entry = this.inFlight.begin(msg.subject, correlationId);
+    const done = () => this.inFlight.end(entry);
+    CorrelationContext.run(correlationId, () => this.deliver(route, msg)).then(done, done);
+  }
+
+  // Every handler chained on the pattern gets the event; one failing does not skip the others.
+  private async deliver(route: NatsRoute, msg: Msg): Promise<void> {
+    let payload: unknown;
+    try {
+      payload = decodePayload(msg.data, msg.subject);
+    } catch (error) {
+      this.deadLetter(msg, this.describeFailure(error, msg.subject));
+      return;
+    }
+    const context = new NatsContext([msg.subject, msg.headers]);
+    for (let handler: MessageHandler | undefined = route.handler; handler; handler = handler.next) {
+      try {
+        await invokeHandler(handler, payload, context);
+      } catch (error) {
+        const wire = this.describeFailure(error, msg.subject);
+        this.logger.error(`event handler failed on ${msg.subject}: ${wire.name}: ${wire.message}`);
+        this.deadLetter(msg, wire);
+      }
+    }
+  }
+
+  /** Republishes a failed event with its error, so it is not lost. */
+  private deadLetter(msg: Msg, wire: WireError): void {
+    const nc = this.nc;
+    if (nc === undefined || nc.isClosed()) {
+      this.logger.error(`event lost on ${msg.subject}: connection closed before dead-lettering`);
+      return;
+    }
+    const { subjectPrefix, deadLetterSubject, service } = this.options;
+    const original = msg.subject.slice(subjectPrefix.length);
+    const h = natsHeaders();
+    for (const [key, values] of msg.headers ?? []) for (const value of values) h.append(key, value);
+    h.set(ORIGINAL_SUBJECT_HEADER, msg.subject);
+    h.set(DEAD_LETTER_ERROR_HEADER, `${wire.name}: ${wire.message}`.replace(/[\r\n]+/g, ' '));
+    h.set(SERVICE_HEADER, service);
+    try {
+      nc.publish(`${subjectPrefix}${deadLetterSubject}.${original}`, msg.data, { headers: h });
+    } catch (error) {
+      this.logger.error(`event lost on ${msg.subject}: ${(error as Error).message}`);
+    }
+  }
+}

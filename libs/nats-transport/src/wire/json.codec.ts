@@ -1,0 +1,53 @@
+import { MalformedPayloadError } from '../errors/malformed-payload.error.js';
+import { MESSAGES } from '../nats-transport.messages.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const EMPTY = new Uint8Array(0);
+// Cheap pre-check: a hostile key needs one of these in the raw text (a `\u` escape can spell any key).
+const SUSPICIOUS = /__proto__|constructor|\\u/;
+
+/** JSON-encodes a payload; `undefined` is an empty body. Throws on values JSON cannot carry. */
+export function encodePayload(value: unknown): Uint8Array | string {
+  if (value === undefined) return EMPTY;
+  const text = JSON.stringify(value);
+  // JSON.stringify returns undefined for functions and symbols: sending nothing would lie.
+  if (text === undefined) throw new TypeError(`cannot encode a ${typeof value} as JSON`);
+  return text;
+}
+
+/**
+ * Decodes a JSON body. An empty body is `undefined`. Invalid UTF-8 or JSON, and objects
+ * with a `__proto__` key or a `constructor` object (prototype pollution), are rejected.
+ */
+export function decodePayload(data: Uint8Array, subject: string): unknown {
+  if (data.length === 0) return undefined;
+  let text: string;
+  let value: unknown;
+  try {
+    text = decoder.decode(data);
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new MalformedPayloadError(MESSAGES.notJson(subject), { cause });
+  }
+  if (SUSPICIOUS.test(text)) {
+    const key = findHostileKey(value);
+    if (key !== undefined) throw new MalformedPayloadError(MESSAGES.hostileKey(subject, key));
+  }
+  return value;
+}
+
+// Iterative walk: a deeply nested payload must not overflow the stack.
+function findHostileKey(root: unknown): string | undefined {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object') continue;
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
+      if (key === '__proto__') return key;
+      if (key === 'constructor' && child !== null && typeof child === 'object') return key;
+      pending.push(child);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,102 @@
+import { isCliffracerError, type Json } from '@cliffracer/common';
+import { HttpException } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { MESSAGES } from '../nats-transport.messages.js';
+
+/** How an error travels in a reply body. */
+export interface WireError {
+  name: string;
+  message: string;
+  code: string;
+  data?: Json;
+}
+
+export const INTERNAL_ERROR_CODE = 'INTERNAL';
+
+const HTTP_STATUS_CODES: Record<number, string> = {
+  400: 'VALIDATION_ERROR',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  408: 'RPC_TIMEOUT',
+  409: 'CONFLICT',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+const STATUS_OF_CODE: Record<string, number> = {
+  VALIDATION_ERROR: 400,
+  BAD_PAYLOAD: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RPC_TIMEOUT: 408,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+};
+
+/** The numeric status put in the error header of a reply (NATS services convention). */
+export function statusOfWireError(error: WireError): number {
+  return STATUS_OF_CODE[error.code] ?? 500;
+}
+
+/** True when `value` already has the wire shape (an exception filter produced it). */
+export function isWireError(value: unknown): value is WireError {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.name === 'string' && typeof v.message === 'string' && typeof v.code === 'string';
+}
+
+/**
+ * Turns whatever a handler or the Nest pipeline threw into its wire form.
+ * Cliffracer errors keep name, message, code and data; Nest HTTP exceptions (guards,
+ * ValidationPipe) keep their meaning; anything else is an internal error whose message
+ * is not revealed to the caller.
+ */
+export function toWireError(error: unknown): WireError {
+  if (isCliffracerError(error)) {
+    return { name: error.name, message: error.message, code: error.code, data: error.data };
+  }
+  if (error instanceof HttpException) return fromHttpException(error);
+  if (error instanceof RpcException) return fromRpcError(error.getError());
+  if (isWireError(error)) return { name: error.name, message: error.message, code: error.code, data: error.data };
+  if (!(error instanceof Error) && error !== null && typeof error === 'object') return fromRpcError(error);
+  return internalWireError();
+}
+
+/** The wire form of an error whose details stay on the server. */
+export function internalWireError(): WireError {
+  return { name: 'InternalError', message: MESSAGES.internal(), code: INTERNAL_ERROR_CODE };
+}
+
+function fromHttpException(error: HttpException): WireError {
+  const status = error.getStatus();
+  const response = error.getResponse();
+  const detail = typeof response === 'object' && response !== null ? (response as Record<string, unknown>) : {};
+  const messages = Array.isArray(detail.message) ? detail.message.map(String) : undefined;
+  if (status === 400 && messages !== undefined) {
+    return {
+      name: 'ValidationError',
+      message: MESSAGES.validationFailed([]),
+      code: 'VALIDATION_ERROR',
+      data: { failures: [{ field: 'payload', messages }] },
+    };
+  }
+  return {
+    name: error.name,
+    message: typeof detail.message === 'string' ? detail.message : error.message,
+    code: HTTP_STATUS_CODES[status] ?? (status >= 500 ? INTERNAL_ERROR_CODE : `HTTP_${status}`),
+  };
+}
+
+// `RpcException` payloads and objects that other exception filters emit.
+function fromRpcError(payload: unknown): WireError {
+  if (typeof payload === 'string') return { name: 'RpcException', message: payload, code: 'RPC_ERROR' };
+  if (payload === null || typeof payload !== 'object') return internalWireError();
+  const p = payload as Record<string, unknown>;
+  return {
+    name: typeof p.name === 'string' ? p.name : 'RpcException',
+    message: typeof p.message === 'string' ? p.message : MESSAGES.internal(),
+    code: typeof p.code === 'string' ? p.code : 'RPC_ERROR',
+    data: (p.data as Json | undefined) ?? undefined,
+  };
+}

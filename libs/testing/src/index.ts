@@ -1,0 +1,12 @@
+export { callRpc } from './call-rpc.js';
+export type { RpcTarget } from './call-rpc.js';
+export { ensureNats } from './ensure-nats.js';
+export type { NatsEndpoint } from './ensure-nats.js';
+export { EventRecorder, waitForEvent } from './event-recorder.js';
+export type { RecordedEvent } from './event-recorder.js';
+export { freePort, isListening, waitForPort } from './free-port.js';
+export { NatsServerProcess } from './nats-server.process.js';
+export type { NatsServerProcessOptions } from './nats-server.process.js';
+export { createTestApp } from './test-app.js';
+export type { TestApp, TestAppOptions } from './test-app.js';
+export { uniquePrefix } from './unique-prefix.js';

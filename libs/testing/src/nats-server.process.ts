@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitForPort } from './free-port.js';
+
+/** Options of a `nats-server` started for tests. */
+export interface NatsServerProcessOptions {
+  /** Port to listen on. @default a free port */
+  port?: number;
+  /** Enable JetStream (storage in a temporary folder, removed on stop). @default true */
+  jetstream?: boolean;
+  /** The executable. @default 'nats-server' (from PATH) */
+  binary?: string;
+}
+
+/**
+ * A `nats-server` process on 127.0.0.1 owned by a test: stop it, restart it on the same
+ * port (to test reconnection), or let `await using` stop it.
+ */
+export class NatsServerProcess {
+  private child?: ChildProcess;
+
+  private constructor(
+    readonly port: number,
+    private readonly storeDir: string | undefined,
+    private readonly binary: string,
+  ) {}
+
+  /** Starts a server and waits until it accepts connections. */
+  static async start(options: NatsServerProcessOptions = {}): Promise<NatsServerProcess> {
+    const port = options.port ?? (await freePort());
+    const storeDir = options.jetstream === false ? undefined : await mkdtemp(join(tmpdir(), 'cliffracer-nats-'));
+    const server = new NatsServerProcess(port, storeDir, options.binary ?? 'nats-server');
+    await server.restart();
+    return server;
+  }
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null;
+  }
+
+  /** Starts the process again (after `kill`), on the same port and store. */
+  async restart(): Promise<void> {
+    if (this.running) return;
+    const args = ['-a', '127.0.0.1', '-p', String(this.port)];
+    if (this.storeDir !== undefined) args.push('-js', '-sd', this.storeDir);
+    const child = spawn(this.binary, args, { stdio: 'ignore' });
+    this.child = child;
+    const failed = once(child, 'error').then(([error]) => {
+      throw error as Error;
+    });
+    await Promise.race([waitForPort('127.0.0.1', this.port, 10_000), failed]);
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL), keeping its store for `restart`. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Stops the process and removes its store. */
+  async stop(): Promise<void> {
+    await this.kill();
+    if (this.storeDir !== undefined) await rm(this.storeDir, { recursive: true, force: true });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,51 @@
+// Compiles libs/, apps/ and bench/ to dist/ with swc (decorator metadata included)
+// and rewrites `@cliffracer/<lib>` imports into relative paths, since ESM has no path aliases.
+import { transformFile } from '@swc/core';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'dist');
+const sourceDirs = ['libs', 'apps', 'bench'];
+const swcOptions = createRequire(import.meta.url)('./swc-options.cjs');
+const ALIAS = /(from\s+|import\s*\(\s*|import\s+)(["'])@cliffracer\/([a-z0-9-]+)(\/[a-z0-9-/]+)?\2/g;
+
+async function* walk(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (isShippedSource(entry.name)) yield path;
+  }
+}
+
+function isShippedSource(name) {
+  return name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts');
+}
+
+function rewriteAliases(code, outFile) {
+  return code.replace(ALIAS, (_match, lead, quote, lib, sub) => {
+    const target = join(outDir, 'libs', lib, 'src', sub ? `${sub.slice(1)}/index.js` : 'index.js');
+    let rel = relative(dirname(outFile), target).split(sep).join('/');
+    if (!rel.startsWith('.')) rel = `./${rel}`;
+    return `${lead}${quote}${rel}${quote}`;
+  });
+}
+
+async function build() {
+  await rm(outDir, { recursive: true, force: true });
+  let count = 0;
+  for (const dir of sourceDirs) {
+    for await (const file of walk(join(root, dir))) {
+      const outFile = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
+      const { code } = await transformFile(file, { ...swcOptions, filename: file });
+      await mkdir(dirname(outFile), { recursive: true });
+      await writeFile(outFile, rewriteAliases(code, outFile));
+      count += 1;
+    }
+  }
+  console.log(`built ${count} files into dist/`);
+}
+
+await build();

@@ -16,6 +16,7 @@ const shared = {
 };
 
 export default {
+  testTimeout: 30000,
   projects: [
     {
       ...shared,
@@ -26,7 +27,6 @@ export default {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 30000,
     },
   ],
 };

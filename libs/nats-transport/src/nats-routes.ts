@@ -17,20 +17,30 @@ export interface NatsRoute {
 /**
  * Maps registered Nest handlers to subscriptions. `@Rpc` answers on `<service>.<name>`,
  * a plain `@MessagePattern` or `@EventPattern` string on that subject; everything is
- * under the subject prefix. Events go to one instance per service unless broadcast.
+ * under the subject prefix. Events go to one instance per service and pattern unless broadcast.
  */
 export function buildRoutes(handlers: Map<string, MessageHandler>, options: NormalizedNatsTransportOptions): NatsRoute[] {
   const { subjectPrefix: prefix, service } = options;
   return [...handlers].map(([pattern, handler]) => {
     if (handler.isEventHandler) {
       const broadcast = getEventMetadata(handler)?.broadcast ?? false;
-      return { kind: 'event', subject: checked(`${prefix}${pattern}`), queue: broadcast ? undefined : service, handler };
+      const queue = broadcast ? undefined : eventQueue(service, pattern);
+      return { kind: 'event', subject: checked(`${prefix}${pattern}`), queue, handler };
     }
     const rpc = getRpcMetadata(handler);
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
     if (/[*>]/.test(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
     return { kind: 'rpc', subject: checked(subject), queue: service, handler, timeoutMs: rpc?.timeoutMs };
   });
+}
+
+/**
+ * NATS balances one queue group across every subscription that matches a message, so two
+ * overlapping patterns of one service (`orders.*`, `orders.>`) in one group would split
+ * events between them. Each event pattern gets its own group, shared by the service's instances.
+ */
+export function eventQueue(service: string, pattern: string): string {
+  return `${service}.${pattern.replaceAll('*', 'STAR').replaceAll('>', 'ALL')}`;
 }
 
 function checked(subject: string): string {

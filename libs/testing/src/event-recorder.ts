@@ -5,7 +5,10 @@ import { connect, type NatsConnection, type Subscription } from '@nats-io/transp
 /** An event as a test sees it. */
 export interface RecordedEvent<T = unknown> {
   subject: string;
+  /** The body parsed as JSON, or `undefined` when it is empty or not JSON. */
   payload: T;
+  /** The body as text, as published. */
+  text: string;
   correlationId?: string;
   headers: Record<string, string>;
 }
@@ -67,7 +70,8 @@ export class EventRecorder<T = unknown> {
     const text = new TextDecoder().decode(msg.data);
     this.events.push({
       subject: msg.subject,
-      payload: (text === '' ? undefined : JSON.parse(text)) as T,
+      payload: parseOrUndefined(text) as T,
+      text,
       correlationId: headers[CORRELATION_ID_HEADER],
       headers,
     });
@@ -91,5 +95,14 @@ export async function waitForEvent<T = unknown>(
     return event!;
   } finally {
     await recorder.close();
+  }
+}
+
+// A recorder also watches dead-letter subjects, where bodies may be anything.
+function parseOrUndefined(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

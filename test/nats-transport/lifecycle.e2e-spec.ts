@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { NatsClient, Rpc } from '@cliffracer/nats-transport';
+import { createTestApp, NatsServerProcess, uniquePrefix } from '@cliffracer/testing';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+
+@Controller()
+class SlowController {
+  finished = 0;
+
+  @Rpc()
+  async work(@Payload() payload: { ms: number; n: number }) {
+    await new Promise((r) => setTimeout(r, payload.ms));
+    this.finished += 1;
+    return payload.n;
+  }
+}
+
+describe('NatsServer lifecycle', () => {
+  let nats: NatsServerProcess;
+
+  beforeAll(async () => {
+    nats = await NatsServerProcess.start({ jetstream: false });
+  });
+
+  afterAll(async () => {
+    await nats?.stop();
+  });
+
+  it('answers every in-flight request before closing', async () => {
+    const options = { service: 'slow', servers: nats.url, subjectPrefix: uniquePrefix() };
+    const service = await createTestApp({ nats: options, controllers: [SlowController], logger: false });
+    const caller = new NatsClient({ ...options, service: 'caller' });
+    const calls = Array.from({ length: 20 }, (_, n) => caller.call<number>('slow', 'work', { ms: 300, n }));
+    await new Promise((r) => setTimeout(r, 100));
+    const controller = service.app.get(SlowController);
+    expect(service.server.inFlight.size).toBe(20);
+
+    await service.close();
+
+    expect(controller.finished).toBe(20);
+    await expect(Promise.all(calls)).resolves.toEqual(Array.from({ length: 20 }, (_, n) => n));
+    await caller.close();
+  });
+
+  it('stops taking new requests once closing starts', async () => {
+    const options = { service: 'slow2', servers: nats.url, subjectPrefix: uniquePrefix() };
+    const service = await createTestApp({ nats: options, controllers: [SlowController], logger: false });
+    const caller = new NatsClient({ ...options, service: 'caller' });
+    const inFlight = caller.call<number>('slow2', 'work', { ms: 300, n: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = service.close();
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(caller.call('slow2', 'work', { ms: 0, n: 2 })).rejects.toMatchObject({ name: 'NoRespondersError' });
+    await expect(inFlight).resolves.toBe(1);
+    await closing;
+    await caller.close();
+  });
+
+  it('reconnects and serves again after the NATS server restarts', async () => {
+    const options = { service: 'phoenix', servers: nats.url, subjectPrefix: uniquePrefix(), reconnectTimeWaitMs: 100 };
+    const service = await createTestApp({ nats: options, controllers: [SlowController], logger: false });
+    const caller = new NatsClient({ ...options, service: 'caller' });
+    await expect(caller.call('phoenix', 'work', { ms: 0, n: 1 })).resolves.toBe(1);
+
+    await nats.kill();
+    await nats.restart();
+
+    const deadline = Date.now() + 10_000;
+    let answer: unknown;
+    while (Date.now() < deadline) {
+      answer = await caller.call('phoenix', 'work', { ms: 0, n: 2 }, { timeoutMs: 500 }).catch((e: unknown) => e);
+      if (answer === 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(answer).toBe(2);
+    await caller.close();
+    await service.close();
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import type { MessageHandler } from '@nestjs/microservices';
+import { EVENT_HANDLER_KIND, RPC_HANDLER_KIND } from './nats-transport.constants.js';
+import { normalizeNatsTransportOptions } from './nats-transport.options.js';
+import { buildRoutes, eventQueue } from './nats-routes.js';
+
+function handler(isEventHandler: boolean, extras: Record<string, unknown>): MessageHandler {
+  return Object.assign(async () => undefined, { isEventHandler, extras }) as unknown as MessageHandler;
+}
+
+describe('buildRoutes', () => {
+  const options = normalizeNatsTransportOptions({ service: 'orders', subjectPrefix: 'dev' });
+
+  it('puts an @Rpc on <prefix>.<service>.<name> in the service queue group', () => {
+    const [route] = buildRoutes(new Map([['get', handler(false, { kind: RPC_HANDLER_KIND, timeoutMs: 50 })]]), options);
+    expect(route).toMatchObject({ kind: 'rpc', subject: 'dev.orders.get', queue: 'orders', timeoutMs: 50 });
+  });
+
+  it('keeps a plain @MessagePattern subject as given', () => {
+    const [route] = buildRoutes(new Map([['legacy.sum', handler(false, {})]]), options);
+    expect(route).toMatchObject({ kind: 'rpc', subject: 'dev.legacy.sum' });
+  });
+
+  it('gives overlapping event patterns their own queue groups', () => {
+    const routes = buildRoutes(
+      new Map([
+        ['orders.*', handler(true, { kind: EVENT_HANDLER_KIND, broadcast: false })],
+        ['orders.>', handler(true, { kind: EVENT_HANDLER_KIND, broadcast: false })],
+      ]),
+      options,
+    );
+    expect(routes.map((r) => r.queue)).toEqual(['orders.orders.STAR', 'orders.orders.ALL']);
+  });
+
+  it('subscribes a broadcast event without a queue group', () => {
+    const [route] = buildRoutes(new Map([['ping', handler(true, { kind: EVENT_HANDLER_KIND, broadcast: true })]]), options);
+    expect(route!.queue).toBeUndefined();
+  });
+
+  it('refuses a wildcard in an RPC subject', () => {
+    expect(() => buildRoutes(new Map([['a.*', handler(false, {})]]), options)).toThrow('not a valid subject');
+  });
+
+  it('names event queues after service and pattern', () => {
+    expect(eventQueue('mailer', 'a.*.>')).toBe('mailer.a.STAR.ALL');
+  });
+});

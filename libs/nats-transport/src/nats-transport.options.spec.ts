@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { InvalidOptionsError } from '@cliffracer/common';
+import { normalizeNatsTransportOptions } from './nats-transport.options.js';
+
+describe('normalizeNatsTransportOptions', () => {
+  it('fills the defaults', () => {
+    expect(normalizeNatsTransportOptions({ service: 'orders' })).toMatchObject({
+      service: 'orders',
+      servers: ['nats://127.0.0.1:4222'],
+      subjectPrefix: '',
+      requestTimeoutMs: 5000,
+      maxReconnectAttempts: -1,
+    });
+  });
+
+  it('ends a prefix with one dot', () => {
+    expect(normalizeNatsTransportOptions({ service: 's', subjectPrefix: 'dev.eu' }).subjectPrefix).toBe('dev.eu.');
+    expect(normalizeNatsTransportOptions({ service: 's', subjectPrefix: 'dev.' }).subjectPrefix).toBe('dev.');
+  });
+
+  it.each([
+    [{ service: 'or.ders' }, /service must be a subject token/],
+    [{ service: '' }, /service must be a subject token/],
+    [{ service: 's', subjectPrefix: 'a.*' }, /subjectPrefix/],
+    [{ service: 's', requestTimeoutMs: 0 }, /requestTimeoutMs/],
+    [{ service: 's', maxReconnectAttempts: -2 }, /maxReconnectAttempts/],
+    [{ service: 's', servers: [] }, /servers/],
+    [{ service: 's', deadLetterSubject: 'dlq.>' }, /deadLetterSubject/],
+  ])('rejects %j', (options, message) => {
+    expect(() => normalizeNatsTransportOptions(options)).toThrow(InvalidOptionsError);
+    expect(() => normalizeNatsTransportOptions(options)).toThrow(message);
+  });
+});

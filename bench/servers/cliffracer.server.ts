@@ -1,0 +1,47 @@
+// This transport as a service runs it: @Rpc / @Event, correlation, RpcValidationPipe on a DTO.
+import 'reflect-metadata';
+import { Event, NatsServer, NatsTransportModule, Rpc, RpcValidationPipe } from '@cliffracer/nats-transport';
+import { Controller, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Payload } from '@nestjs/microservices';
+import { connect } from '@nats-io/transport-node';
+import { IsInt, IsString, Min } from 'class-validator';
+import { EventCounter, reportReady } from './server-process.js';
+import { benchSubjects } from '../bench.config.js';
+
+const prefix = process.env.BENCH_PREFIX!;
+const subjects = benchSubjects(prefix);
+const announcer = await connect({ servers: process.env.NATS_URL });
+const counter = new EventCounter(Number(process.env.BENCH_EVENTS), (n) => announcer.publish(subjects.done, String(n)));
+
+class ReservationDto {
+  @IsString() sku!: string;
+  @IsInt() @Min(1) quantity!: number;
+  @IsString() orderId!: string;
+}
+
+@Controller()
+class EchoController {
+  @Rpc()
+  echo(@Payload() payload: ReservationDto) {
+    return payload;
+  }
+
+  @Event('bench.evt')
+  onEvent(@Payload() _payload: ReservationDto) {
+    counter.add();
+  }
+}
+
+const nats = { service: 'bench', servers: process.env.NATS_URL, subjectPrefix: prefix };
+
+@Module({ imports: [NatsTransportModule.forRoot(nats)], controllers: [EchoController] })
+class BenchModule {}
+
+const app = await NestFactory.createMicroservice(BenchModule, { strategy: new NatsServer(nats), logger: false });
+app.useGlobalPipes(new RpcValidationPipe());
+await app.listen();
+reportReady(async () => {
+  await app.close();
+  await announcer.close();
+});

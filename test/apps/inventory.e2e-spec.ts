@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { RpcValidationPipe, ValidationError } from '@cliffracer/nats-transport';
+import { callRpc, createTestApp, ensureNats, EventRecorder, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import { InventoryModule } from '../../apps/inventory/src/inventory.module.js';
+import { OutOfStockError, UnknownSkuError } from '../../apps/inventory/src/inventory.errors.js';
+
+describe('inventory service', () => {
+  let nats: NatsEndpoint;
+  let service: TestApp;
+  let prefix: string;
+  const target = () => ({ servers: nats.url, subjectPrefix: prefix, errors: [OutOfStockError, UnknownSkuError] });
+
+  beforeAll(async () => {
+    nats = await ensureNats();
+    prefix = uniquePrefix();
+    const options = { service: 'inventory', servers: nats.url, subjectPrefix: prefix };
+    service = await createTestApp({
+      nats: options,
+      imports: [InventoryModule.forRoot(options)],
+      logger: false,
+      configure: (app) => app.useGlobalPipes(new RpcValidationPipe()),
+    });
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await nats?.release();
+  });
+
+  it('reports stock of a known SKU', async () => {
+    await expect(callRpc(target(), 'inventory', 'get_stock', { sku: 'MN-303' })).resolves.toEqual({
+      sku: 'MN-303',
+      available: 5,
+      reserved: 0,
+    });
+  });
+
+  it('fails with UnknownSkuError for an SKU not in the catalogue', async () => {
+    await expect(callRpc(target(), 'inventory', 'get_stock', { sku: 'NOPE-1' })).rejects.toBeInstanceOf(UnknownSkuError);
+  });
+
+  it('rejects a malformed SKU before the handler runs', async () => {
+    await expect(callRpc(target(), 'inventory', 'get_stock', { sku: "x'; DROP TABLE stock;--" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+
+  it('reserves stock and announces the reservation', async () => {
+    const recorder = await EventRecorder.start(nats.url, `${prefix}.inventory.events.reserved`);
+    try {
+      const level = await callRpc(target(), 'inventory', 'reserve', { sku: 'KB-101', quantity: 3, orderId: 'o-1' });
+      expect(level).toEqual({ sku: 'KB-101', available: 22, reserved: 3 });
+      const [event] = await recorder.waitFor(1);
+      expect(event!.payload).toEqual({ sku: 'KB-101', quantity: 3, orderId: 'o-1', remaining: 22 });
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('refuses to reserve more than is available', async () => {
+    const error = await callRpc(target(), 'inventory', 'reserve', { sku: 'MN-303', quantity: 6, orderId: 'o-2' }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OutOfStockError);
+    expect(error).toMatchObject({ code: 'OUT_OF_STOCK', data: { sku: 'MN-303', requested: 6, available: 5 } });
+  });
+
+  it('puts stock back when the order is cancelled', async () => {
+    await callRpc(target(), 'inventory', 'reserve', { sku: 'MS-202', quantity: 10, orderId: 'o-3' });
+    await service.client.emit('orders.events.cancelled', { orderId: 'o-3' });
+    const deadline = Date.now() + 3000;
+    let level: { available: number } = { available: 0 };
+    while (Date.now() < deadline) {
+      level = await callRpc(target(), 'inventory', 'get_stock', { sku: 'MS-202' });
+      if (level.available === 40) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(level).toEqual({ sku: 'MS-202', available: 40, reserved: 0 });
+  });
+});

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RpcValidationPipe, ValidationError } from '@cliffracer/nats-transport';
-import { callRpc, createTestApp, ensureNats, EventRecorder, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import {
+  callRpc,
+  createTestApp,
+  ensureNats,
+  EventRecorder,
+  type NatsEndpoint,
+  type TestApp,
+  uniquePrefix,
+  waitUntil,
+} from '@cliffracer/testing';
 import { InventoryModule } from '../../apps/inventory/src/inventory.module.js';
 import { OutOfStockError, UnknownSkuError } from '../../apps/inventory/src/inventory.errors.js';
 
@@ -68,13 +77,11 @@ describe('inventory service', () => {
   it('puts stock back when the order is cancelled', async () => {
     await callRpc(target(), 'inventory', 'reserve', { sku: 'MS-202', quantity: 10, orderId: 'o-3' });
     await service.client.emit('orders.events.cancelled', { orderId: 'o-3' });
-    const deadline = Date.now() + 3000;
-    let level: { available: number } = { available: 0 };
-    while (Date.now() < deadline) {
+    let level: unknown;
+    await waitUntil(async () => {
       level = await callRpc(target(), 'inventory', 'get_stock', { sku: 'MS-202' });
-      if (level.available === 40) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return (level as { available: number }).available === 40;
+    });
     expect(level).toEqual({ sku: 'MS-202', available: 40, reserved: 0 });
   });
 });

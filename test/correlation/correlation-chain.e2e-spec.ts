@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CORRELATION_ID_HEADER, CorrelationContext, CorrelationLogger } from '@cliffracer/correlation';
 import { Event, NatsClient, Rpc } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
 import { Controller, Logger } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { connect, headers } from '@nats-io/transport-node';
@@ -77,8 +77,7 @@ describe('correlation across a nested call chain', () => {
 
     expect(JSON.parse(new TextDecoder().decode(reply.data))).toEqual({ done: 'o7', correlationId: 'order-flow-42' });
     const audit = apps[2]!.app.get(AuditController);
-    const deadline = Date.now() + 3000;
-    while (audit.seen === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => audit.seen === 1);
 
     const handlerLines = lines.filter((l) => String(l.context).match(/^(Front|Back|Audit)Controller$/));
     expect(handlerLines.map((l) => l.message)).toEqual(['placing o7', 'working on o7', 'audited o7']);

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEAD_LETTER_ERROR_HEADER, Event, ORIGINAL_SUBJECT_HEADER } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, EventRecorder, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import {
+  createTestApp,
+  ensureNats,
+  EventRecorder,
+  type NatsEndpoint,
+  type TestApp,
+  uniquePrefix,
+  waitUntil,
+} from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Ctx, NatsContext, Payload } from '@nestjs/microservices';
 import { connect } from '@nats-io/transport-node';
@@ -32,14 +40,6 @@ class OrderEventsController {
   }
 }
 
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('NatsServer: events', () => {
   let nats: NatsEndpoint;
   let prefix: string;
@@ -67,14 +67,14 @@ describe('NatsServer: events', () => {
     await first.client.emit('orders.created', { id: 'o1' });
     await first.client.emit('orders.paid', { id: 'o2' });
     await first.client.emit('orders.eu.created', { id: 'o3' });
-    await until(() => handled((c) => c.deep).length === 3 && handled((c) => c.single).length === 2);
+    await waitUntil(() => handled((c) => c.deep).length === 3 && handled((c) => c.single).length === 2);
     expect(handled((c) => c.single).sort()).toEqual(['created:o1', 'paid:o2']);
     expect(handled((c) => c.deep).sort()).toEqual(['o1', 'o2', 'o3']);
   });
 
   it('delivers a broadcast event to every instance', async () => {
     await first.client.emit('fanout.ping', { id: 'p1' });
-    await until(() => handled((c) => c.everyInstance).length === 2);
+    await waitUntil(() => handled((c) => c.everyInstance).length === 2);
     expect(handled((c) => c.everyInstance)).toEqual(['p1', 'p1']);
   });
 

@@ -121,10 +121,19 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   private onRequest(route: NatsRoute, msg: Msg): void {
+    this.handleTracked(msg, () => this.answer(route, msg));
+  }
+
+  private onEvent(route: NatsRoute, msg: Msg): void {
+    this.handleTracked(msg, () => this.deliver(route, msg));
+  }
+
+  /** Runs `work` in the message's correlation context, listed as in flight until it settles. */
+  private handleTracked(msg: Msg, work: () => Promise<void>): void {
     const correlationId = acceptCorrelationId(msg.headers?.get(CORRELATION_ID_HEADER));
     const entry = this.inFlight.begin(msg.subject, correlationId);
     const done = () => this.inFlight.end(entry);
-    CorrelationContext.run(correlationId, () => this.answer(route, msg)).then(done, done);
+    CorrelationContext.run(correlationId, work).then(done, done);
   }
 
   private async answer(route: NatsRoute, msg: Msg): Promise<void> {
@@ -177,13 +186,6 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       this.logger.error(`handler failed on ${subject}: ${e?.message ?? String(error)}`, e?.stack);
     }
     return wire;
-  }
-
-  private onEvent(route: NatsRoute, msg: Msg): void {
-    const correlationId = acceptCorrelationId(msg.headers?.get(CORRELATION_ID_HEADER));
-    const entry = this.inFlight.begin(msg.subject, correlationId);
-    const done = () => this.inFlight.end(entry);
-    CorrelationContext.run(correlationId, () => this.deliver(route, msg)).then(done, done);
   }
 
   // Every handler chained on the pattern gets the event; one failing does not skip the others.

@@ -10,3 +10,4 @@ export type { NatsServerProcessOptions } from './nats-server.process.js';
 export { createTestApp } from './test-app.js';
 export type { TestApp, TestAppOptions } from './test-app.js';
 export { uniquePrefix } from './unique-prefix.js';
+export { waitUntil } from './wait-until.js';

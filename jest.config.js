@@ -17,6 +17,7 @@ const shared = {
 
 export default {
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   projects: [
     {
       ...shared,

@@ -3,7 +3,7 @@ import { InvalidOptionsError } from '@cliffracer/common';
 import { getEventMetadata, getRpcMetadata } from './handler-metadata.accessor.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
 import { MESSAGES } from './nats-transport.messages.js';
-import { isValidSubjectPattern, rpcSubject } from './subjects.js';
+import { isValidSubject, isValidSubjectPattern, rpcSubject } from './subjects.js';
 
 /** One subscription of the server: where it listens and which handler answers. */
 export interface NatsRoute {
@@ -29,8 +29,8 @@ export function buildRoutes(handlers: Map<string, MessageHandler>, options: Norm
     }
     const rpc = getRpcMetadata(handler);
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
-    if (/[*>]/.test(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
-    return { kind: 'rpc', subject: checked(subject), queue: service, handler, timeoutMs: rpc?.timeoutMs };
+    if (!isValidSubject(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
+    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs };
   });
 }
 

@@ -4,7 +4,7 @@ import type {
   NatsTransportModuleOptions,
   NormalizedNatsTransportOptions,
 } from './interfaces/nats-transport-options.interface.js';
-import { isValidPrefix, isValidSubjectPattern, isValidToken, normalizePrefix } from './subjects.js';
+import { isValidPrefix, isValidSubject, isValidToken, normalizePrefix } from './subjects.js';
 
 export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   servers: [DEFAULT_NATS_URL],
@@ -36,7 +36,7 @@ export function normalizeNatsTransportOptions(
   if (!isValidPrefix(merged.subjectPrefix)) {
     throw new InvalidOptionsError(MODULE, `subjectPrefix must be dot-separated tokens without wildcards, got ${JSON.stringify(merged.subjectPrefix)}`);
   }
-  if (!isValidSubjectPattern(merged.deadLetterSubject) || /[*>]/.test(merged.deadLetterSubject)) {
+  if (!isValidSubject(merged.deadLetterSubject)) {
     throw new InvalidOptionsError(MODULE, `deadLetterSubject must be a subject without wildcards, got ${JSON.stringify(merged.deadLetterSubject)}`);
   }
   if (!Number.isInteger(merged.maxReconnectAttempts) || merged.maxReconnectAttempts < -1) {

@@ -16,7 +16,7 @@ import { closeConnection, connectNats, NatsStatus, watchConnection } from './nat
 import { ERROR_STATUS_HEADER } from './nats-transport.constants.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
-import { isValidSubjectPattern, isValidToken, rpcSubject } from './subjects.js';
+import { isValidSubject, isValidToken, rpcSubject } from './subjects.js';
 import { ErrorRebuilder } from './wire/error-rebuilder.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
 import { internalWireError, isWireError } from './wire/wire-error.js';
@@ -125,7 +125,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   }
 
   private async publishEvent(subject: string, payload: unknown): Promise<void> {
-    if (!isValidSubjectPattern(subject) || /[*>]/.test(subject)) {
+    if (!isValidSubject(subject)) {
       throw new InvalidOptionsError('NatsClient', MESSAGES.invalidSubject(subject));
     }
     const nc = this.nc ?? (await this.connect());

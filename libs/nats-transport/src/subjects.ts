@@ -13,11 +13,15 @@ export function isValidSubjectPattern(value: unknown): value is string {
   return typeof value === 'string' && SUBJECT.test(value);
 }
 
+/** True when `value` is a concrete subject: a pattern without `*` or `>`, one a message can be published on. */
+export function isValidSubject(value: unknown): value is string {
+  return isValidSubjectPattern(value) && !/[*>]/.test(value);
+}
+
 /** True for `''` or dot-separated tokens without wildcards, with or without a trailing dot. */
 export function isValidPrefix(prefix: string): boolean {
   if (prefix === '') return true;
-  const trimmed = prefix.endsWith('.') ? prefix.slice(0, -1) : prefix;
-  return isValidSubjectPattern(trimmed) && !/[*>]/.test(trimmed);
+  return isValidSubject(prefix.endsWith('.') ? prefix.slice(0, -1) : prefix);
 }
 
 /** `'t42'` → `'t42.'`; `''` stays empty. Expects a prefix `isValidPrefix` accepts. */

@@ -1,0 +1,16 @@
+/** Options of `TimersModule`. */
+export interface TimersModuleOptions {
+  /**
+   * Start the timers at bootstrap; `false` registers them without running them (tests, one-off scripts).
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * How long shutdown waits for running handlers to finish, in milliseconds.
+   * @default 10000
+   */
+  shutdownGraceMs?: number;
+}
+
+/** Options after defaults are applied and checked. */
+export type NormalizedTimersOptions = Required<TimersModuleOptions>;

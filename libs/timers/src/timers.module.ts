@@ -1,0 +1,45 @@
+import { Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import type { NormalizedTimersOptions, TimersModuleOptions } from './interfaces/timers-options.interface.js';
+import { TimersExplorer } from './timers.explorer.js';
+import { TimersMetadataAccessor } from './timers-metadata.accessor.js';
+import { TIMERS_OPTIONS, TimersConfigurableModule } from './timers.module-definition.js';
+import { normalizeTimersOptions } from './timers.options.js';
+import { TimersRegistry } from './timers.registry.js';
+
+/**
+ * Runs the `@Timer` methods of the application: discovered at init, started at bootstrap,
+ * stopped at shutdown after the running handlers finish (up to `shutdownGraceMs`).
+ *
+ * @example
+ * @Module({ imports: [TimersModule.forRoot()] })
+ * export class OrdersModule {}
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [TimersMetadataAccessor, TimersExplorer, { provide: TimersRegistry, useFactory: () => new TimersRegistry() }],
+  exports: [TimersRegistry],
+})
+export class TimersModule extends TimersConfigurableModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Timers');
+  private readonly options: NormalizedTimersOptions;
+
+  constructor(
+    @Inject(TimersRegistry) private readonly registry: TimersRegistry,
+    @Inject(TIMERS_OPTIONS) options: TimersModuleOptions,
+  ) {
+    super();
+    this.options = normalizeTimersOptions(options);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.enabled) return;
+    this.registry.startAll();
+    const count = this.registry.list().length;
+    if (count > 0) this.logger.log(`started ${count} timer(s)`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.registry.stopAll(this.options.shutdownGraceMs);
+  }
+}

@@ -17,6 +17,8 @@ const shared = {
 
 export default {
   testTimeout: 30000,
+  // A failing test must not leave CI waiting on a connection it never closed.
+  forceExit: true,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
   projects: [
     {

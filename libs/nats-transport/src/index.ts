@@ -17,6 +17,8 @@ export { NatsClient } from './nats.client.js';
 export type { CallOptions, EmitResult } from './nats.client.js';
 export { NatsServer } from './nats.server.js';
 export { NatsStatus } from './nats-connection.js';
+export { durableStreamName } from './durable/durable-stream.js';
+export type { DurableSpec } from './interfaces/handler-metadata.interface.js';
 export {
   DEAD_LETTER_ERROR_HEADER,
   ERROR_MESSAGE_HEADER,

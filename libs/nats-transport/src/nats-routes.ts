@@ -1,6 +1,7 @@
 import type { MessageHandler } from '@nestjs/microservices';
 import { InvalidOptionsError } from '@cliffracer/common';
 import { getEventMetadata, getRpcMetadata } from './handler-metadata.accessor.js';
+import type { DurableSpec } from './interfaces/handler-metadata.interface.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { isValidSubject, isValidSubjectPattern, rpcSubject } from './subjects.js';
@@ -12,6 +13,8 @@ export interface NatsRoute {
   queue?: string;
   handler: MessageHandler;
   timeoutMs?: number;
+  /** Set for an event consumed through a JetStream durable consumer instead of a subscription. */
+  durable?: DurableSpec;
 }
 
 /**
@@ -23,9 +26,11 @@ export function buildRoutes(handlers: Map<string, MessageHandler>, options: Norm
   const { subjectPrefix: prefix, service } = options;
   return [...handlers].map(([pattern, handler]) => {
     if (handler.isEventHandler) {
-      const broadcast = getEventMetadata(handler)?.broadcast ?? false;
-      const queue = broadcast ? undefined : eventQueue(service, pattern);
-      return { kind: 'event', subject: checked(`${prefix}${pattern}`), queue, handler };
+      const metadata = getEventMetadata(handler);
+      const subject = checked(`${prefix}${pattern}`);
+      if (metadata?.durable) return { kind: 'event', subject, handler, durable: metadata.durable };
+      const queue = metadata?.broadcast ? undefined : eventQueue(service, pattern);
+      return { kind: 'event', subject, queue, handler };
     }
     const rpc = getRpcMetadata(handler);
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;

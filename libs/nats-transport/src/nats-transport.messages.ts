@@ -13,5 +13,9 @@ export const MESSAGES = {
   invalidRpcName: (name: string) => `rpc name must be one subject token (letters, digits, _ or -): ${JSON.stringify(name)}`,
   invalidSubject: (subject: string) => `not a valid subject or subject pattern: ${JSON.stringify(subject)}`,
   transportFailed: (subject: string, reason: string) => `nats request failed (${reason}): ${subject}`,
+  invalidDurable: (name: unknown) => `durable name must be one subject token (letters, digits, _ or -): ${JSON.stringify(name)}`,
+  durableBroadcast: (subject: string) => `an event handler cannot be both durable and broadcast: ${subject}`,
+  invalidDurableOption: (key: string, value: unknown) => `${key} must be a positive whole number, got ${JSON.stringify(value)}`,
+  streamNotReady: (stream: string, subjects: string[]) => `stream ${stream} still lacks subjects after retries: ${subjects.join(', ')}`,
   notConnected: () => 'the NATS server is not started: call listen() first',
 } as const;

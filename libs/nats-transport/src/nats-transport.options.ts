@@ -14,6 +14,8 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   maxReconnectAttempts: -1,
   reconnectTimeWaitMs: 250,
   deadLetterSubject: 'cliffracer.dead-letter',
+  durableStream: 'CLIFFRACER_EVENTS',
+  durableMaxAgeMs: 7 * 24 * 3600 * 1000,
   errors: [],
   connection: {},
 } as const satisfies Omit<NormalizedNatsTransportOptions, 'service' | 'errors'> & { errors: [] };
@@ -30,7 +32,10 @@ export function normalizeNatsTransportOptions(
   const merged = { ...DEFAULT_NATS_TRANSPORT_OPTIONS, ...withoutUndefined(options) };
   const servers = Array.isArray(merged.servers) ? [...merged.servers] : [merged.servers];
   if (servers.length === 0) throw new InvalidOptionsError(MODULE, 'servers must name at least one server');
-  for (const key of ['requestTimeoutMs', 'shutdownGraceMs', 'reconnectTimeWaitMs'] as const) {
+  if (!/^[A-Za-z0-9_-]+$/.test(merged.durableStream)) {
+    throw new InvalidOptionsError(MODULE, `durableStream must be letters, digits, _ or -, got ${JSON.stringify(merged.durableStream)}`);
+  }
+  for (const key of ['requestTimeoutMs', 'shutdownGraceMs', 'reconnectTimeWaitMs', 'durableMaxAgeMs'] as const) {
     assertPositiveInteger(key, merged[key]);
   }
   if (!isValidPrefix(merged.subjectPrefix)) {

@@ -3,11 +3,15 @@ import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, NatsContext, Server } from '@nestjs/microservices';
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { EventEmitter } from 'node:events';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { DurableConsumer } from './durable/durable-consumer.js';
+import { durableStreamName, ensureDurableStream } from './durable/durable-stream.js';
 import { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
 import { MalformedPayloadError } from './errors/malformed-payload.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
 import { invokeHandler, withDeadline } from './handler-invoker.js';
+import { EventDelivery } from './event-delivery.js';
 import { InFlightRegistry } from './in-flight.registry.js';
 import type {
   NatsTransportModuleOptions,
@@ -15,13 +19,7 @@ import type {
 } from './interfaces/nats-transport-options.interface.js';
 import { closeConnection, connectNats, NatsStatus, settlesWithin, watchConnection } from './nats-connection.js';
 import { buildRoutes, type NatsRoute } from './nats-routes.js';
-import {
-  DEAD_LETTER_ERROR_HEADER,
-  ERROR_MESSAGE_HEADER,
-  ERROR_STATUS_HEADER,
-  ORIGINAL_SUBJECT_HEADER,
-  SERVICE_HEADER,
-} from './nats-transport.constants.js';
+import { ERROR_MESSAGE_HEADER, ERROR_STATUS_HEADER } from './nats-transport.constants.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
@@ -48,10 +46,13 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
   private subscriptions: Subscription[] = [];
+  private durableConsumers: DurableConsumer[] = [];
+  private readonly delivery: EventDelivery;
 
   constructor(options: NatsTransportModuleOptions) {
     super();
     this.options = normalizeNatsTransportOptions(options);
+    this.delivery = new EventDelivery(this.options, this.logger);
   }
 
   /** Nest silently keeps the last of two handlers for one RPC; here that is an error at boot. */
@@ -68,7 +69,8 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       const nc = await connectNats(this.options, 'server');
       this.nc = nc;
       void watchConnection(nc, this.logger, (status) => this.report(status));
-      this.subscriptions = routes.map((route) => this.subscribe(nc, route));
+      this.subscriptions = routes.filter((route) => !route.durable).map((route) => this.subscribe(nc, route));
+      await this.startDurable(nc, routes.filter((route) => route.durable));
       // The NATS server knows every subscription before the service says it is ready.
       await nc.flush();
       this._status$.next(NatsStatus.CONNECTED);
@@ -84,8 +86,10 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.nc = undefined;
     const grace = this.options.shutdownGraceMs;
     // Unsubscribing stops new work; messages already received are still handled.
-    await settlesWithin(Promise.all(this.subscriptions.map((sub) => sub.drain())), grace);
+    const stopping = [...this.subscriptions.map((sub) => sub.drain()), ...this.durableConsumers.map((c) => c.stop())];
+    await settlesWithin(Promise.all(stopping), grace);
     this.subscriptions = [];
+    this.durableConsumers = [];
     if (!(await this.inFlight.whenIdle(grace))) {
       this.logger.warn(`closing with ${this.inFlight.size} handler(s) still running after ${grace}ms`);
     }
@@ -109,6 +113,22 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.events.emit(status);
   }
 
+  /** Creates or extends the shared stream, then one durable consumer per durable handler. */
+  private async startDurable(nc: NatsConnection, routes: NatsRoute[]): Promise<void> {
+    if (routes.length === 0) return;
+    const { subjectPrefix, service, deadLetterSubject, durableStream, durableMaxAgeMs } = this.options;
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    const stream = durableStreamName(subjectPrefix, durableStream);
+    const subjects = [...routes.map((route) => route.subject), `${subjectPrefix}${deadLetterSubject}.>`];
+    await ensureDurableStream(jsm, stream, subjects, durableMaxAgeMs);
+    for (const route of routes) {
+      const consumer = new DurableConsumer(js, stream, `${service}_${route.durable!.name}`, route.subject, route.durable!, this.logger);
+      this.durableConsumers.push(consumer);
+      await consumer.start(jsm, (msg) => this.handleTracked(msg, () => this.delivery.deliverDurable(route, msg, js)));
+    }
+  }
+
   private subscribe(nc: NatsConnection, route: NatsRoute): Subscription {
     const handle = route.kind === 'rpc' ? this.onRequest.bind(this, route) : this.onEvent.bind(this, route);
     return nc.subscribe(route.subject, {
@@ -125,11 +145,11 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   private onEvent(route: NatsRoute, msg: Msg): void {
-    this.handleTracked(msg, () => this.deliver(route, msg));
+    this.handleTracked(msg, () => this.delivery.deliverCore(route, msg, this.nc));
   }
 
   /** Runs `work` in the message's correlation context, listed as in flight until it settles. */
-  private handleTracked(msg: Msg, work: () => Promise<void>): void {
+  private handleTracked(msg: Pick<Msg, 'subject' | 'headers'>, work: () => Promise<void>): void {
     const correlationId = acceptCorrelationId(msg.headers?.get(CORRELATION_ID_HEADER));
     const entry = this.inFlight.begin(msg.subject, correlationId);
     const done = () => this.inFlight.end(entry);
@@ -174,7 +194,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   /**
-   * The wire form of a failure, logged once here when nothing upstream logged it:
+   * The wire form of a failed request, logged once here when nothing upstream logged it:
    * exception filters hand over wire errors (already logged), raw errors come from this class.
    */
   private describeFailure(error: unknown, subject: string): WireError {
@@ -186,47 +206,5 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       this.logger.error(`handler failed on ${subject}: ${e?.message ?? String(error)}`, e?.stack);
     }
     return wire;
-  }
-
-  // Every handler chained on the pattern gets the event; one failing does not skip the others.
-  private async deliver(route: NatsRoute, msg: Msg): Promise<void> {
-    let payload: unknown;
-    try {
-      payload = decodePayload(msg.data, msg.subject);
-    } catch (error) {
-      this.deadLetter(msg, this.describeFailure(error, msg.subject));
-      return;
-    }
-    const context = new NatsContext([msg.subject, msg.headers]);
-    for (let handler: MessageHandler | undefined = route.handler; handler; handler = handler.next) {
-      try {
-        await invokeHandler(handler, payload, context);
-      } catch (error) {
-        const wire = this.describeFailure(error, msg.subject);
-        this.logger.error(`event handler failed on ${msg.subject}: ${wire.name}: ${wire.message}`);
-        this.deadLetter(msg, wire);
-      }
-    }
-  }
-
-  /** Republishes a failed event with its error, so it is not lost. */
-  private deadLetter(msg: Msg, wire: WireError): void {
-    const nc = this.nc;
-    if (nc === undefined || nc.isClosed()) {
-      this.logger.error(`event lost on ${msg.subject}: connection closed before dead-lettering`);
-      return;
-    }
-    const { subjectPrefix, deadLetterSubject, service } = this.options;
-    const original = msg.subject.slice(subjectPrefix.length);
-    const h = natsHeaders();
-    for (const [key, values] of msg.headers ?? []) for (const value of values) h.append(key, value);
-    h.set(ORIGINAL_SUBJECT_HEADER, msg.subject);
-    h.set(DEAD_LETTER_ERROR_HEADER, `${wire.name}: ${wire.message}`.replace(/[\r\n]+/g, ' '));
-    h.set(SERVICE_HEADER, service);
-    try {
-      nc.publish(`${subjectPrefix}${deadLetterSubject}.${original}`, msg.data, { headers: h });
-    } catch (error) {
-      this.logger.error(`event lost on ${msg.subject}: ${(error as Error).message}`);
-    }
   }
 }

@@ -34,3 +34,15 @@ export function normalizePrefix(prefix: string): string {
 export function rpcSubject(prefix: string, service: string, method: string): string {
   return `${prefix}${service}.${method}`;
 }
+
+/** True when every subject `inner` matches is also matched by `outer` (both may hold wildcards). */
+export function subjectCovers(outer: string, inner: string): boolean {
+  const a = outer.split('.');
+  const b = inner.split('.');
+  for (let i = 0; i < a.length; i += 1) {
+    if (a[i] === '>') return i < b.length;
+    if (i >= b.length || b[i] === '>') return false;
+    if (a[i] !== '*' && a[i] !== b[i]) return false;
+  }
+  return a.length === b.length;
+}

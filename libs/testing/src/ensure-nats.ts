@@ -10,13 +10,13 @@ export interface NatsEndpoint {
 
 /**
  * The NATS server at `NATS_URL` (default `nats://127.0.0.1:4222`) when it answers;
- * otherwise a `nats-server` from PATH started on a free port.
+ * otherwise a `nats-server` from PATH (with JetStream) started on a free port.
  */
 export async function ensureNats(url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'): Promise<NatsEndpoint> {
   const { hostname, port } = new URL(url.replace(/^nats:/, 'http:'));
   if (await isListening(hostname, Number(port || 4222))) {
     return { url, release: async () => undefined };
   }
-  const server = await NatsServerProcess.start();
+  const server = await NatsServerProcess.start({ jetstream: true });
   return { url: server.url, release: () => server.stop() };
 }

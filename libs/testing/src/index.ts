@@ -2,6 +2,7 @@ export { callRpc } from './call-rpc.js';
 export type { RpcTarget } from './call-rpc.js';
 export { ensureNats } from './ensure-nats.js';
 export type { NatsEndpoint } from './ensure-nats.js';
+export { removeDurableStream } from './durable-stream.js';
 export { EventRecorder, waitForEvent } from './event-recorder.js';
 export type { RecordedEvent } from './event-recorder.js';
 export { freePort, isListening, waitForPort } from './free-port.js';

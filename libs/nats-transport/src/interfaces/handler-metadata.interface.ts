@@ -16,6 +16,38 @@ export interface EventOptions {
    * @default false
    */
   broadcast?: boolean;
+  /**
+   * Consume through a JetStream durable consumer of this name (per service): events are
+   * stored while the service is down, acknowledged only after the handler succeeds, and
+   * redelivered with backoff when it throws. Without it the event rides core NATS.
+   * @default undefined (core NATS)
+   */
+  durable?: string;
+  /**
+   * Deliveries of one durable event before it goes to the dead-letter subject.
+   * @default 5
+   */
+  maxDeliver?: number;
+  /**
+   * Wait before each redelivery of a failed durable event, in milliseconds; the last value
+   * repeats for later attempts.
+   * @default [1000, 5000, 30000]
+   */
+  backoffMs?: number[];
+  /**
+   * How long JetStream waits for an acknowledgement before redelivering (a crashed
+   * instance); a running handler keeps extending it.
+   * @default 30000
+   */
+  ackWaitMs?: number;
+}
+
+/** How a durable event handler consumes (normalized `@Event` options). */
+export interface DurableSpec {
+  name: string;
+  maxDeliver: number;
+  backoffMs: number[];
+  ackWaitMs: number;
 }
 
 /** What `@Rpc` records on a handler (Nest `extras`). */
@@ -28,4 +60,5 @@ export interface RpcMetadata {
 export interface EventMetadata {
   kind: typeof EVENT_HANDLER_KIND;
   broadcast: boolean;
+  durable?: DurableSpec;
 }

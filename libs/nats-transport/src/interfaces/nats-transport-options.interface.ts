@@ -46,6 +46,17 @@ export interface NatsTransportModuleOptions {
    */
   deadLetterSubject?: string;
   /**
+   * JetStream stream that stores durable events (and dead letters), shared by the services
+   * of one environment; the subject prefix is prepended with dots turned into `_`.
+   * @default 'CLIFFRACER_EVENTS'
+   */
+  durableStream?: string;
+  /**
+   * How long the durable stream keeps an event, in milliseconds.
+   * @default 604800000 (7 days)
+   */
+  durableMaxAgeMs?: number;
+  /**
    * Error classes the client rebuilds by name when a remote handler throws them;
    * others arrive as `RemoteError`.
    * @default []

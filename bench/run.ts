@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { BENCH, benchSubjects } from './bench.config.js';
 import { runLoad, type LoadResult } from './load.js';
 import { type BenchSystem, SYSTEMS } from './systems.js';
-import { printEventTable, printRpcTable } from './table.js';
+import { printDebugLoggerCost, printEventTable, printRpcTable } from './table.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 async function startServer(system: BenchSystem, url: string, prefix: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(here, system.server)], {
-    env: { ...process.env, NATS_URL: url, BENCH_PREFIX: prefix, BENCH_EVENTS: String(BENCH.events) },
+    env: { ...process.env, NATS_URL: url, BENCH_PREFIX: prefix, BENCH_EVENTS: String(BENCH.events), ...system.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   }
   printRpcTable(rpc, BENCH.concurrencies);
   printEventTable(events);
+  printDebugLoggerCost(rpc, events, BENCH.concurrencies);
 }
 
 await main();

@@ -15,10 +15,16 @@ export interface BenchClient {
 export interface BenchSystem {
   name: string;
   server: string;
+  /** Extra environment of the server process. */
+  env?: Record<string, string>;
   client(url: string, prefix: string): Promise<BenchClient>;
 }
 
 const body = JSON.stringify(BENCH.payload);
+
+export const CLIFFRACER = 'Cliffracer';
+/** The same service with the debug logger writing every handler to disk. */
+export const CLIFFRACER_DEBUG = 'Cliffracer + debug logger';
 
 export const SYSTEMS: BenchSystem[] = [
   {
@@ -49,16 +55,24 @@ export const SYSTEMS: BenchSystem[] = [
     },
   },
   {
-    name: 'Cliffracer',
+    name: CLIFFRACER,
     server: 'servers/cliffracer.server.js',
-    async client(url, prefix) {
-      const client = new NatsClient({ service: 'bench-caller', servers: url, subjectPrefix: prefix });
-      await client.connect();
-      return {
-        request: () => client.call('bench', 'echo', BENCH.payload),
-        emit: () => void client.emit('bench.evt', BENCH.payload),
-        close: () => client.close(),
-      };
-    },
+    client: cliffracerClient,
+  },
+  {
+    name: CLIFFRACER_DEBUG,
+    server: 'servers/cliffracer.server.js',
+    env: { BENCH_DEBUG_LOGGER: 'true' },
+    client: cliffracerClient,
   },
 ];
+
+async function cliffracerClient(url: string, prefix: string): Promise<BenchClient> {
+  const client = new NatsClient({ service: 'bench-caller', servers: url, subjectPrefix: prefix });
+  await client.connect();
+  return {
+    request: () => client.call('bench', 'echo', BENCH.payload),
+    emit: () => void client.emit('bench.evt', BENCH.payload),
+    close: () => client.close(),
+  };
+}

@@ -1,4 +1,5 @@
 import type { LoadResult } from './load.js';
+import { CLIFFRACER, CLIFFRACER_DEBUG } from './systems.js';
 
 const BASELINE = 'raw nats.js';
 
@@ -33,4 +34,18 @@ export function printEventTable(results: Map<string, number>): void {
   console.log('\nEvents (publish → handler, all handled)\n');
   const rows = [...results].map(([name, rate]) => [name, rate.toFixed(0), baseline ? `${((rate / baseline) * 100).toFixed(0)}%` : '-']);
   print(['system', 'events/s', 'vs raw'], rows);
+}
+
+/** What the debug logger costs: Cliffracer throughput with it on against off (target under 5%). */
+export function printDebugLoggerCost(rpc: Map<string, LoadResult[]>, events: Map<string, number>, concurrencies: readonly number[]): void {
+  const off = rpc.get(CLIFFRACER);
+  const on = rpc.get(CLIFFRACER_DEBUG);
+  if (!off || !on) return;
+  console.log('\nDebug logger cost (handler throughput, on vs off; target < 5%)\n');
+  const cost = (offRate: number, onRate: number) => `${(((offRate - onRate) / offRate) * 100).toFixed(1)}%`;
+  const rows = concurrencies.map((c, i) => [`rpc, ${c} in flight`, off[i]!.rps.toFixed(0), on[i]!.rps.toFixed(0), cost(off[i]!.rps, on[i]!.rps)]);
+  const eventsOff = events.get(CLIFFRACER);
+  const eventsOn = events.get(CLIFFRACER_DEBUG);
+  if (eventsOff && eventsOn) rows.push(['events', eventsOff.toFixed(0), eventsOn.toFixed(0), cost(eventsOff, eventsOn)]);
+  print(['workload', 'off /s', 'on /s', 'cost'], rows);
 }

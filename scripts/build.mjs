@@ -1,7 +1,7 @@
 // Compiles libs/, apps/ and bench/ to dist/ with swc (decorator metadata included)
 // and rewrites `@cliffracer/<lib>` imports into relative paths, since ESM has no path aliases.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,20 @@ async function build() {
       count += 1;
     }
   }
-  console.log(`built ${count} files into dist/`);
+  await writeFile(stamp, new Date().toISOString());
+  if (!quiet) console.log(`built ${count} files into dist/`);
 }
 
-await build();
+// --if-stale skips the build when no source changed since the last one: tools run from dist/
+// (the log viewer) must not wipe it under services that are running from it.
+async function isStale() {
+  const built = await stat(stamp).then((s) => s.mtimeMs, () => 0);
+  for (const dir of sourceDirs) {
+    for await (const file of walk(join(root, dir))) if ((await stat(file)).mtimeMs > built) return true;
+  }
+  return false;
+}
+
+const stamp = join(outDir, '.built');
+const quiet = process.argv.includes('--quiet');
+if (!process.argv.includes('--if-stale') || (await isStale())) await build();

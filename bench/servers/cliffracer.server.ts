@@ -1,5 +1,9 @@
 // This transport as a service runs it: @Rpc / @Event, correlation, RpcValidationPipe on a DTO.
 import 'reflect-metadata';
+import { DebugLoggerModule } from '@cliffracer/debug-logger';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Event, NatsServer, NatsTransportModule, Rpc, RpcValidationPipe } from '@cliffracer/nats-transport';
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -35,7 +39,11 @@ class EchoController {
 
 const nats = { service: 'bench', servers: process.env.NATS_URL, subjectPrefix: prefix };
 
-@Module({ imports: [NatsTransportModule.forRoot(nats)], controllers: [EchoController] })
+// BENCH_DEBUG_LOGGER=true: the debug logger writes every handler to a session folder of its own.
+const debugDir = process.env.BENCH_DEBUG_LOGGER === 'true' ? await mkdtemp(join(tmpdir(), 'bench-debug-')) : undefined;
+const debugLogger = DebugLoggerModule.forRoot({ enabled: debugDir !== undefined, dir: debugDir, service: 'bench' });
+
+@Module({ imports: [NatsTransportModule.forRoot(nats), debugLogger], controllers: [EchoController] })
 class BenchModule {}
 
 const app = await NestFactory.createMicroservice(BenchModule, { strategy: new NatsServer(nats), logger: false });
@@ -44,4 +52,5 @@ await app.listen();
 reportReady(async () => {
   await app.close();
   await announcer.close();
+  if (debugDir !== undefined) await rm(debugDir, { recursive: true, force: true });
 });

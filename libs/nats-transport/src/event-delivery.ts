@@ -24,11 +24,15 @@ export class EventDelivery {
     private readonly logger: LoggerService,
   ) {}
 
-  async deliverCore(route: NatsRoute, msg: Msg, nc: NatsConnection | undefined): Promise<void> {
-    for (const wire of await this.run(route, msg)) this.deadLetterCore(nc, msg, wire);
+  /** Resolves the first failure, if any (for diagnostics). */
+  async deliverCore(route: NatsRoute, msg: Msg, nc: NatsConnection | undefined): Promise<WireError | undefined> {
+    const failures = await this.run(route, msg);
+    for (const wire of failures) this.deadLetterCore(nc, msg, wire);
+    return failures[0];
   }
 
-  async deliverDurable(route: NatsRoute, msg: JsMsg, js: JetStreamClient): Promise<void> {
+  /** Acknowledges, redelivers later or dead-letters; resolves the first failure, if any. */
+  async deliverDurable(route: NatsRoute, msg: JsMsg, js: JetStreamClient): Promise<WireError | undefined> {
     const spec = route.durable!;
     // A long handler keeps its claim on the event instead of letting JetStream redeliver it.
     const beat = setInterval(() => msg.working(), Math.max(500, Math.floor(spec.ackWaitMs / 2)));
@@ -40,17 +44,18 @@ export class EventDelivery {
     }
     if (failures.length === 0) {
       msg.ack();
-      return;
+      return undefined;
     }
     const attempt = msg.info.deliveryCount;
     const poison = failures.some((wire) => wire.code === 'BAD_PAYLOAD');
     if (poison || attempt >= spec.maxDeliver) {
       await this.deadLetterDurable(js, route, msg, failures[0], attempt);
-      return;
+      return failures[0];
     }
     const waitMs = backoffAfter(spec, attempt);
     this.logger.warn?.(`durable event on ${msg.subject} failed (delivery ${attempt} of ${spec.maxDeliver}), redelivering in ${waitMs}ms`);
     msg.nak(waitMs);
+    return failures[0];
   }
 
   /** Runs the handler chain; resolves the failures, each logged once. A malformed body fails at once. */

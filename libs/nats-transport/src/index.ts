@@ -17,6 +17,8 @@ export { NatsClient } from './nats.client.js';
 export type { CallOptions, EmitResult } from './nats.client.js';
 export { NatsServer } from './nats.server.js';
 export { NatsStatus } from './nats-connection.js';
+export { NATS_CALL_CHANNEL, NATS_HANDLED_CHANNEL, NATS_STATUS_CHANNEL } from './nats-transport.diagnostics.js';
+export type { CallReport, HandledReport, StatusReport } from './nats-transport.diagnostics.js';
 export { durableStreamName } from './durable/durable-stream.js';
 export type { DurableSpec } from './interfaces/handler-metadata.interface.js';
 export {

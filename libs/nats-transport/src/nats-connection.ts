@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
+import { statusChannel, type StatusReport } from './nats-transport.diagnostics.js';
 
 /** States a transport reports on its `status` observable. */
 export const NatsStatus = {
@@ -30,13 +31,16 @@ export async function watchConnection(
   nc: NatsConnection,
   logger: LoggerService,
   report: (status: NatsStatus, detail?: Status) => void,
+  source: { options: NormalizedNatsTransportOptions; role: 'server' | 'client' },
 ): Promise<void> {
+  const { options, role } = source;
   try {
     for await (const status of nc.status()) {
       switch (status.type) {
         case 'disconnect':
           logger.warn?.(`nats disconnected from ${status.server}`);
           report(NatsStatus.DISCONNECTED, status);
+          publishStatus(options, role, NatsStatus.DISCONNECTED, status.server);
           break;
         case 'reconnecting':
           report(NatsStatus.RECONNECTING, status);
@@ -44,6 +48,7 @@ export async function watchConnection(
         case 'reconnect':
           logger.log(`nats reconnected to ${status.server}`);
           report(NatsStatus.CONNECTED, status);
+          publishStatus(options, role, NatsStatus.CONNECTED, status.server);
           break;
         case 'error':
           logger.error(`nats connection error: ${status.error.message}`);
@@ -56,6 +61,12 @@ export async function watchConnection(
     logger.error(`nats status loop stopped: ${(error as Error).message}`);
   }
   report(NatsStatus.CLOSED);
+}
+
+function publishStatus(options: NormalizedNatsTransportOptions, role: 'server' | 'client', status: NatsStatus, server?: string): void {
+  if (!statusChannel.hasSubscribers) return;
+  const report: StatusReport = { service: options.service, role, status, ...(server && { server }) };
+  statusChannel.publish(report);
 }
 
 /**

@@ -14,6 +14,7 @@ import type {
 } from './interfaces/nats-transport-options.interface.js';
 import { closeConnection, connectNats, NatsStatus, watchConnection } from './nats-connection.js';
 import { ERROR_STATUS_HEADER } from './nats-transport.constants.js';
+import { callChannel, type CallReport } from './nats-transport.diagnostics.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { isValidSubject, isValidToken, rpcSubject } from './subjects.js';
@@ -77,10 +78,11 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
       (nc) => {
         this.nc = nc;
         this._status$.next(NatsStatus.CONNECTED);
-        void watchConnection(nc, this.logger, (status) => {
+        const report = (status: NatsStatus) => {
           this._status$.next(status);
           this.events.emit(status);
-        });
+        };
+        void watchConnection(nc, this.logger, report, { options: this.options, role: 'client' });
         return nc;
       },
       (error: unknown) => {
@@ -133,6 +135,23 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   }
 
   private async request<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
+    if (!callChannel.hasSubscribers) return this.exchange<T>(subject, payload, timeoutMs);
+    const startedAt = performance.now();
+    const correlationId = CorrelationContext.currentOrNewId();
+    // The call runs in the ID it reports, so a call made at the edge reports the ID it sent.
+    return CorrelationContext.run(correlationId, () => this.exchange<T>(subject, payload, timeoutMs)).then(
+      (result) => {
+        this.reportCall(subject, correlationId, startedAt, timeoutMs);
+        return result;
+      },
+      (error: unknown) => {
+        this.reportCall(subject, correlationId, startedAt, timeoutMs, error as Error & { code?: string });
+        throw error;
+      },
+    );
+  }
+
+  private async exchange<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
     const nc = this.nc ?? (await this.connect());
     let reply: Msg;
     try {
@@ -141,6 +160,19 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
       throw this.requestFailure(error, subject, timeoutMs);
     }
     return this.readReply<T>(reply, subject);
+  }
+
+  private reportCall(subject: string, correlationId: string, startedAt: number, timeoutMs: number, error?: Error & { code?: string }): void {
+    const report: CallReport = {
+      service: this.options.service,
+      subject: subject.slice(this.options.subjectPrefix.length),
+      correlationId,
+      durationMs: performance.now() - startedAt,
+      timeoutMs,
+      failed: error !== undefined,
+      ...(error && { errorName: error.name, errorCode: error.code }),
+    };
+    callChannel.publish(report);
   }
 
   private outgoingHeaders() {

@@ -12,6 +12,7 @@ import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
 import { invokeHandler, withDeadline } from './handler-invoker.js';
 import { EventDelivery } from './event-delivery.js';
+import { handledChannel, type HandledReport } from './nats-transport.diagnostics.js';
 import { InFlightRegistry } from './in-flight.registry.js';
 import type {
   NatsTransportModuleOptions,
@@ -68,7 +69,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       const routes = buildRoutes(this.messageHandlers, this.options);
       const nc = await connectNats(this.options, 'server');
       this.nc = nc;
-      void watchConnection(nc, this.logger, (status) => this.report(status));
+      void watchConnection(nc, this.logger, (status) => this.report(status), { options: this.options, role: 'server' });
       this.subscriptions = routes.filter((route) => !route.durable).map((route) => this.subscribe(nc, route));
       await this.startDurable(nc, routes.filter((route) => route.durable));
       // The NATS server knows every subscription before the service says it is ready.
@@ -125,7 +126,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     for (const route of routes) {
       const consumer = new DurableConsumer(js, stream, `${service}_${route.durable!.name}`, route.subject, route.durable!, this.logger);
       this.durableConsumers.push(consumer);
-      await consumer.start(jsm, (msg) => this.handleTracked(msg, () => this.delivery.deliverDurable(route, msg, js)));
+      await consumer.start(jsm, (msg) => this.handleTracked(route, msg, () => this.delivery.deliverDurable(route, msg, js)));
     }
   }
 
@@ -141,22 +142,43 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   private onRequest(route: NatsRoute, msg: Msg): void {
-    this.handleTracked(msg, () => this.answer(route, msg));
+    this.handleTracked(route, msg, () => this.answer(route, msg));
   }
 
   private onEvent(route: NatsRoute, msg: Msg): void {
-    this.handleTracked(msg, () => this.delivery.deliverCore(route, msg, this.nc));
+    this.handleTracked(route, msg, () => this.delivery.deliverCore(route, msg, this.nc));
   }
 
-  /** Runs `work` in the message's correlation context, listed as in flight until it settles. */
-  private handleTracked(msg: Pick<Msg, 'subject' | 'headers'>, work: () => Promise<void>): void {
+  /**
+   * Runs `work` in the message's correlation context, listed as in flight until it settles;
+   * `work` resolves the failure it answered with, if any, for the diagnostics report.
+   */
+  private handleTracked(route: NatsRoute, msg: Pick<Msg, 'subject' | 'headers'>, work: () => Promise<WireError | undefined>): void {
     const correlationId = acceptCorrelationId(msg.headers?.get(CORRELATION_ID_HEADER));
     const entry = this.inFlight.begin(msg.subject, correlationId);
-    const done = () => this.inFlight.end(entry);
-    CorrelationContext.run(correlationId, work).then(done, done);
+    const startedAt = performance.now();
+    const done = (failure: WireError | undefined) => {
+      this.inFlight.end(entry);
+      if (handledChannel.hasSubscribers) this.reportHandled(route, msg.subject, correlationId, startedAt, failure);
+    };
+    CorrelationContext.run(correlationId, work).then(done, (error: unknown) => done(toWireError(error)));
   }
 
-  private async answer(route: NatsRoute, msg: Msg): Promise<void> {
+  private reportHandled(route: NatsRoute, subject: string, correlationId: string, startedAt: number, failure?: WireError): void {
+    const report: HandledReport = {
+      kind: route.kind,
+      service: this.options.service,
+      subject: subject.slice(this.options.subjectPrefix.length),
+      correlationId,
+      durationMs: performance.now() - startedAt,
+      timeoutMs: route.timeoutMs ?? route.durable?.ackWaitMs ?? this.options.requestTimeoutMs,
+      failed: failure !== undefined,
+      ...(failure && { errorName: failure.name, errorCode: failure.code, errorMessage: failure.message }),
+    };
+    handledChannel.publish(report);
+  }
+
+  private async answer(route: NatsRoute, msg: Msg): Promise<WireError | undefined> {
     let body: Uint8Array | string;
     try {
       const payload = decodePayload(msg.data, msg.subject);
@@ -168,10 +190,12 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
           : await withDeadline(work, route.timeoutMs, () => new RpcTimeoutError(msg.subject, route.timeoutMs!, 'handler'));
       body = encodePayload(result);
     } catch (error) {
-      this.replyError(msg, this.describeFailure(error, msg.subject));
-      return;
+      const wire = this.describeFailure(error, msg.subject);
+      this.replyError(msg, wire);
+      return wire;
     }
     this.reply(msg, () => msg.respond(body));
+    return undefined;
   }
 
   private replyError(msg: Msg, wire: WireError): void {

@@ -22,6 +22,7 @@ export class TimerLoop {
     readonly spec: TimerMetadata,
     private readonly task: () => unknown,
     private readonly onFailure: TimerFailureSink,
+    private readonly service = '',
   ) {}
 
   get isRunning(): boolean {
@@ -73,6 +74,7 @@ export class TimerLoop {
     }
     const durationMs = Date.now() - startedAt;
     const report: TimerRunReport = {
+      service: this.service,
       name: this.spec.name,
       intervalMs: this.spec.intervalMs,
       correlationId,

@@ -17,7 +17,15 @@ import { TimersRegistry } from './timers.registry.js';
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [TimersMetadataAccessor, TimersExplorer, { provide: TimersRegistry, useFactory: () => new TimersRegistry() }],
+  providers: [
+    TimersMetadataAccessor,
+    TimersExplorer,
+    {
+      provide: TimersRegistry,
+      inject: [TIMERS_OPTIONS],
+      useFactory: (options: TimersModuleOptions) => new TimersRegistry(normalizeTimersOptions(options).service),
+    },
+  ],
   exports: [TimersRegistry],
 })
 export class TimersModule extends TimersConfigurableModule implements OnApplicationBootstrap, BeforeApplicationShutdown {

@@ -4,6 +4,7 @@ import type { NormalizedTimersOptions, TimersModuleOptions } from './interfaces/
 export const DEFAULT_TIMERS_OPTIONS: NormalizedTimersOptions = {
   enabled: true,
   shutdownGraceMs: 10000,
+  service: '',
 };
 
 /** Applies defaults and rejects options the timers cannot work with. */
@@ -11,6 +12,7 @@ export function normalizeTimersOptions(options: TimersModuleOptions = {}): Norma
   const merged = {
     enabled: options.enabled ?? DEFAULT_TIMERS_OPTIONS.enabled,
     shutdownGraceMs: options.shutdownGraceMs ?? DEFAULT_TIMERS_OPTIONS.shutdownGraceMs,
+    service: options.service ?? DEFAULT_TIMERS_OPTIONS.service,
   };
   if (!Number.isInteger(merged.shutdownGraceMs) || merged.shutdownGraceMs < 0) {
     throw new InvalidOptionsError('Timers', `shutdownGraceMs must be a whole number of milliseconds, got ${merged.shutdownGraceMs}`);

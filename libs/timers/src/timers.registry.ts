@@ -9,9 +9,12 @@ export class TimersRegistry {
   private readonly logger = new Logger('Timers');
   private readonly loops = new Map<string, TimerLoop>();
 
+  /** @param service put on run reports (`TimersModuleOptions.service`) */
+  constructor(private readonly service = '') {}
+
   add(spec: TimerMetadata, task: () => unknown): void {
     if (this.loops.has(spec.name)) throw new DuplicateTimerError(spec.name);
-    this.loops.set(spec.name, new TimerLoop(spec, task, (report) => this.logFailure(report)));
+    this.loops.set(spec.name, new TimerLoop(spec, task, (report) => this.logFailure(report), this.service));
   }
 
   /** The registered timers and whether each is running a handler now. */

@@ -21,6 +21,8 @@ export interface TimerMetadata {
 
 /** Published on `TIMER_RUN_CHANNEL` after each run. */
 export interface TimerRunReport {
+  /** The `service` option of the timers module; `''` when unset. */
+  service: string;
   name: string;
   intervalMs: number;
   correlationId: string;

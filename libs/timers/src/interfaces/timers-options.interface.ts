@@ -10,6 +10,11 @@ export interface TimersModuleOptions {
    * @default 10000
    */
   shutdownGraceMs?: number;
+  /**
+   * Service name put on run reports, so observers of one process tell services apart.
+   * @default ''
+   */
+  service?: string;
 }
 
 /** Options after defaults are applied and checked. */

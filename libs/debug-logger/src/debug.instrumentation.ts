@@ -1,0 +1,106 @@
+import {
+  type CallReport,
+  type HandledReport,
+  NATS_CALL_CHANNEL,
+  NATS_HANDLED_CHANNEL,
+  NATS_STATUS_CHANNEL,
+  type StatusReport,
+} from '@cliffracer/nats-transport';
+import { TIMER_RUN_CHANNEL, type TimerRunReport } from '@cliffracer/timers';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { DebugCategory } from './debug-logger.constants.js';
+import { round, type DebugLogger } from './debug.logger.js';
+import { StressDetector } from './stress.detector.js';
+
+/**
+ * Times every RPC and event handler, client call and timer run with no code in handlers, by
+ * listening to the diagnostics channels the transport and timers publish on. Nothing is
+ * subscribed unless the debug logger is enabled, and then the publishers pay for reports.
+ */
+export class DebugInstrumentation {
+  private readonly stress: StressDetector;
+  private readonly listeners: Array<[string, (message: unknown) => void]>;
+
+  constructor(private readonly debug: DebugLogger) {
+    this.stress = new StressDetector(debug);
+    this.listeners = [
+      [NATS_HANDLED_CHANNEL, (m) => this.onHandled(m as HandledReport)],
+      [NATS_CALL_CHANNEL, (m) => this.onCall(m as CallReport)],
+      [NATS_STATUS_CHANNEL, (m) => this.onStatus(m as StatusReport)],
+      [TIMER_RUN_CHANNEL, (m) => this.onTimer(m as TimerRunReport)],
+    ];
+  }
+
+  start(): void {
+    if (!this.debug.enabled) return;
+    for (const [name, listener] of this.listeners) subscribe(name, listener);
+  }
+
+  stop(): void {
+    for (const [name, listener] of this.listeners) unsubscribe(name, listener);
+  }
+
+  // Other services of the process (tests, one-process demos) publish on the same channels.
+  private mine(service: string): boolean {
+    return service === this.debug.options.service;
+  }
+
+  private onHandled(report: HandledReport): void {
+    if (!this.mine(report.service)) return;
+    const category = report.kind === 'rpc' ? DebugCategory.RPC : DebugCategory.EVENTS;
+    this.debug.logTrusted(
+      category,
+      report.kind === 'rpc' ? 'rpc.handled' : 'event.handled',
+      {
+        correlationId: report.correlationId,
+        operation: report.subject,
+        duration_ms: round(report.durationMs),
+        success: !report.failed,
+        ...(report.failed && { error: { name: report.errorName, code: report.errorCode, message: report.errorMessage } }),
+      },
+      report.failed ? 'warn' : 'info',
+    );
+    this.stress.work({ ...report, operation: report.subject });
+  }
+
+  private onCall(report: CallReport): void {
+    if (!this.mine(report.service)) return;
+    this.debug.logTrusted(
+      DebugCategory.RPC,
+      'rpc.call',
+      {
+        correlationId: report.correlationId,
+        operation: report.subject,
+        duration_ms: round(report.durationMs),
+        success: !report.failed,
+        ...(report.failed && { error: { name: report.errorName, code: report.errorCode } }),
+      },
+      report.failed ? 'warn' : 'info',
+    );
+    this.stress.work({ kind: 'call', operation: report.subject, ...report });
+  }
+
+  private onStatus(report: StatusReport): void {
+    if (this.mine(report.service)) this.stress.connection(report.status, report.role, report.server);
+  }
+
+  // Timers without a service name belong to whichever service listens.
+  private onTimer(report: TimerRunReport): void {
+    if (report.service !== '' && !this.mine(report.service)) return;
+    const error = report.error as Error | undefined;
+    this.debug.logTrusted(
+      DebugCategory.TIMERS,
+      'timer.run',
+      {
+        correlationId: report.correlationId,
+        operation: report.name,
+        duration_ms: round(report.durationMs),
+        interval_ms: report.intervalMs,
+        success: !report.failed,
+        ...(report.failed && { error: { name: error?.name, message: error?.message } }),
+      },
+      report.failed ? 'warn' : 'info',
+    );
+    if (report.overran) this.stress.timerOverran(report.name, report.correlationId, report.durationMs, report.intervalMs);
+  }
+}

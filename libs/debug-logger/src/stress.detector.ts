@@ -1,0 +1,72 @@
+import { DebugCategory, StressSeverity } from './debug-logger.constants.js';
+import { round, type DebugLogger } from './debug.logger.js';
+
+/** One finished unit of work, as the detector sees it. */
+export interface WorkSample {
+  kind: 'rpc' | 'event' | 'call';
+  operation: string;
+  correlationId: string;
+  durationMs: number;
+  timeoutMs: number;
+  failed: boolean;
+}
+
+/**
+ * Finds stress situations and writes them to `stress`: work slower than `slowRatio` of its
+ * timeout (critical once past the timeout), a timer overrunning its interval, a burst of
+ * failures within a window (reported once per window), a lost NATS connection.
+ */
+export class StressDetector {
+  private failures: number[] = [];
+  private lastBurstAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly debug: DebugLogger) {}
+
+  work(sample: WorkSample): void {
+    const { slowRatio } = this.debug.options;
+    if (sample.durationMs > sample.timeoutMs * slowRatio) {
+      const severity = sample.durationMs >= sample.timeoutMs ? StressSeverity.CRITICAL : StressSeverity.WARNING;
+      this.debug.stress(sample.kind === 'call' ? 'slow_call' : 'slow_handler', severity, {
+        correlationId: sample.correlationId,
+        kind: sample.kind,
+        operation: sample.operation,
+        duration_ms: round(sample.durationMs),
+        timeout_ms: sample.timeoutMs,
+        ratio: round(sample.durationMs / sample.timeoutMs),
+      });
+    }
+    if (sample.failed) this.failure(sample.operation);
+  }
+
+  timerOverran(name: string, correlationId: string, durationMs: number, intervalMs: number): void {
+    this.debug.stress('timer_overrun', StressSeverity.WARNING, {
+      correlationId,
+      operation: name,
+      duration_ms: round(durationMs),
+      interval_ms: intervalMs,
+    });
+  }
+
+  connection(status: string, role: string, server?: string): void {
+    if (status === 'disconnected') {
+      this.debug.stress('nats_disconnected', StressSeverity.CRITICAL, { role, server });
+    } else if (status === 'connected') {
+      this.debug.log(DebugCategory.STRESS, 'nats_reconnected', { role, server, severity: 'info' });
+    }
+  }
+
+  private failure(operation: string): void {
+    const now = Date.now();
+    const { errorBurstCount, errorBurstWindowMs } = this.debug.options;
+    this.failures.push(now);
+    while (this.failures.length > 0 && this.failures[0] <= now - errorBurstWindowMs) this.failures.shift();
+    if (this.failures.length >= errorBurstCount && now - this.lastBurstAt >= errorBurstWindowMs) {
+      this.lastBurstAt = now;
+      this.debug.stress('error_burst', StressSeverity.CRITICAL, {
+        failures: this.failures.length,
+        window_ms: errorBurstWindowMs,
+        last_operation: operation,
+      });
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { LogEntry } from './log-entry.js';
+
+/** Counts and durations of one operation of one category. */
+export interface SummaryRow {
+  category: string;
+  operation: string;
+  count: number;
+  failures: number;
+  p50Ms?: number;
+  p99Ms?: number;
+}
+
+/** Groups entries by category and operation (or message when there is no operation). */
+export function summarize(entries: Iterable<LogEntry>): SummaryRow[] {
+  const groups = new Map<string, { row: SummaryRow; durations: number[] }>();
+  for (const entry of entries) {
+    const operation = entry.operation ?? entry.msg;
+    const key = `${entry.category}\u0000${operation}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { row: { category: entry.category, operation, count: 0, failures: 0 }, durations: [] };
+      groups.set(key, group);
+    }
+    group.row.count += 1;
+    if (entry.success === false || entry.level === 'error') group.row.failures += 1;
+    if (typeof entry.duration_ms === 'number') group.durations.push(entry.duration_ms);
+  }
+  return [...groups.values()]
+    .map(({ row, durations }) => ({ ...row, ...percentiles(durations) }))
+    .sort((a, b) => a.category.localeCompare(b.category) || b.count - a.count);
+}
+
+/** Nearest-rank percentiles. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function percentiles(durations: number[]): Pick<SummaryRow, 'p50Ms' | 'p99Ms'> {
+  if (durations.length === 0) return {};
+  const sorted = [...durations].sort((a, b) => a - b);
+  return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+}
+
+/** The rows as an aligned text table. */
+export function renderSummary(rows: SummaryRow[]): string {
+  const header = ['category', 'operation', 'count', 'failures', 'p50 ms', 'p99 ms'];
+  const cells = rows.map((r) => [r.category, r.operation, String(r.count), String(r.failures), fmt(r.p50Ms), fmt(r.p99Ms)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+function fmt(ms: number | undefined): string {
+  return ms === undefined ? '-' : ms.toFixed(2);
+}

@@ -1,0 +1,48 @@
+import { channel } from 'node:diagnostics_channel';
+
+/**
+ * node:diagnostics_channel names the transport publishes on. Reports are built only while
+ * something subscribes (the debug logger, metrics), so an unobserved service pays nothing.
+ */
+export const NATS_HANDLED_CHANNEL = 'cliffracer:nats:handled';
+export const NATS_CALL_CHANNEL = 'cliffracer:nats:call';
+export const NATS_STATUS_CHANNEL = 'cliffracer:nats:status';
+
+/** After an RPC or event handler finished (published on `NATS_HANDLED_CHANNEL`). */
+export interface HandledReport {
+  kind: 'rpc' | 'event';
+  service: string;
+  subject: string;
+  correlationId: string;
+  durationMs: number;
+  /** The handler's time budget: its `@Rpc` timeout, the caller default, or a durable ack wait. */
+  timeoutMs: number;
+  failed: boolean;
+  errorName?: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** After a client call got its reply or failed (published on `NATS_CALL_CHANNEL`). */
+export interface CallReport {
+  service: string;
+  subject: string;
+  correlationId: string;
+  durationMs: number;
+  timeoutMs: number;
+  failed: boolean;
+  errorName?: string;
+  errorCode?: string;
+}
+
+/** A connection of a service changed state (published on `NATS_STATUS_CHANNEL`). */
+export interface StatusReport {
+  service: string;
+  role: 'server' | 'client';
+  status: string;
+  server?: string;
+}
+
+export const handledChannel = channel(NATS_HANDLED_CHANNEL);
+export const callChannel = channel(NATS_CALL_CHANNEL);
+export const statusChannel = channel(NATS_STATUS_CHANNEL);

@@ -16,6 +16,9 @@ export type { NatsTransportModuleOptions } from './interfaces/nats-transport-opt
 export { NatsClient } from './nats.client.js';
 export type { CallOptions, EmitResult } from './nats.client.js';
 export { NatsServer } from './nats.server.js';
+export type { NatsRouteInfo } from './nats.server.js';
+export { NatsServerRef } from './nats-server.ref.js';
+export { attachNatsServer, createNatsMicroservice } from './create-nats-microservice.js';
 export { NatsStatus } from './nats-connection.js';
 export { NATS_CALL_CHANNEL, NATS_HANDLED_CHANNEL, NATS_STATUS_CHANNEL } from './nats-transport.diagnostics.js';
 export type { CallReport, HandledReport, StatusReport } from './nats-transport.diagnostics.js';

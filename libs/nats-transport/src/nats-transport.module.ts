@@ -4,6 +4,7 @@ import type { NatsTransportModuleOptions } from './interfaces/nats-transport-opt
 import { NatsClient } from './nats.client.js';
 import { NATS_TRANSPORT_OPTIONS, NatsTransportConfigurableModule } from './nats-transport.module-definition.js';
 import { RpcErrorFilter } from './rpc-error.filter.js';
+import { NatsServerRef } from './nats-server.ref.js';
 
 /**
  * Gives a service its injectable `NatsClient` and registers `RpcErrorFilter` globally,
@@ -21,8 +22,9 @@ import { RpcErrorFilter } from './rpc-error.filter.js';
       useFactory: (options: NatsTransportModuleOptions) => new NatsClient(options),
     },
     { provide: APP_FILTER, useClass: RpcErrorFilter },
+    { provide: NatsServerRef, useFactory: () => new NatsServerRef() },
   ],
-  exports: [NatsClient],
+  exports: [NatsClient, NatsServerRef],
 })
 export class NatsTransportModule extends NatsTransportConfigurableModule implements OnApplicationShutdown {
   constructor(@Inject(NatsClient) private readonly client: NatsClient) {

@@ -26,6 +26,16 @@ import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
 import { INTERNAL_ERROR_CODE, isWireError, statusOfWireError, toWireError, type WireError } from './wire/wire-error.js';
 
+/** A subscription or durable consumer of the server, as tools show it. */
+export interface NatsRouteInfo {
+  kind: 'rpc' | 'event';
+  subject: string;
+  queue?: string;
+  /** Name of the JetStream durable consumer. */
+  durable?: string;
+  timeoutMs?: number;
+}
+
 /**
  * The Nest transport strategy that serves `@Rpc` and `@Event` handlers over NATS.
  *
@@ -47,6 +57,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
   private subscriptions: Subscription[] = [];
+  private routes: NatsRoute[] = [];
   private durableConsumers: DurableConsumer[] = [];
   private readonly delivery: EventDelivery;
 
@@ -67,6 +78,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const routes = buildRoutes(this.messageHandlers, this.options);
+      this.routes = routes;
       const nc = await connectNats(this.options, 'server');
       this.nc = nc;
       void watchConnection(nc, this.logger, (status) => this.report(status), { options: this.options, role: 'server' });
@@ -96,6 +108,17 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     }
     await closeConnection(nc, grace);
     this.events.removeAllListeners();
+  }
+
+  /** Where the service listens: one entry per subscription or durable consumer. */
+  describeRoutes(): NatsRouteInfo[] {
+    return this.routes.map(({ kind, subject, queue, durable, timeoutMs }) => ({
+      kind,
+      subject,
+      ...(queue !== undefined && { queue }),
+      ...(durable !== undefined && { durable: `${this.options.service}_${durable.name}` }),
+      ...(timeoutMs !== undefined && { timeoutMs }),
+    }));
   }
 
   /** The NATS connection; only after `listen()`. */

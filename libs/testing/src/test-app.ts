@@ -1,4 +1,4 @@
-import { NatsClient, NatsServer, NatsTransportModule, type NatsTransportModuleOptions } from '@cliffracer/nats-transport';
+import { attachNatsServer, NatsClient, NatsServer, NatsTransportModule, type NatsTransportModuleOptions } from '@cliffracer/nats-transport';
 import type { DynamicModule, ForwardReference, LoggerService, Provider, Type } from '@nestjs/common';
 import type { INestMicroservice } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -36,6 +36,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   }).compile();
   const server = new NatsServer(options.nats);
   const app = moduleRef.createNestMicroservice({ strategy: server, logger: options.logger });
+  attachNatsServer(app, server);
   options.configure?.(app);
   await app.listen();
   return { app, server, client: app.get(NatsClient), close: () => app.close() };

@@ -1,0 +1,72 @@
+/** Options of `BackdoorModule`. */
+export interface BackdoorModuleOptions {
+  /**
+   * Shared secret asked before anything is evaluated; without it the backdoor does not start.
+   * Take it from configuration (`BACKDOOR_TOKEN`), never from code.
+   */
+  token?: string;
+  /**
+   * Name shown in the banner and `inspect_service()`.
+   * @default the NATS transport's service name, or 'service'
+   */
+  service?: string;
+  /**
+   * TCP port; 0 picks a free one (logged at start).
+   * @default 0
+   */
+  port?: number;
+  /**
+   * Loopback address to bind: `127.0.0.1`, `::1` or `localhost`. Anything else is refused.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * Start the backdoor. `CLIFFRACER_DISABLE_BACKDOOR=1` and a production environment
+   * (`NODE_ENV` or `CLIFFRACER_ENV` = `production`) turn it off anyway.
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * Start even in a production environment (never past `CLIFFRACER_DISABLE_BACKDOOR=1`).
+   * @default false
+   */
+  allowInProduction?: boolean;
+  /**
+   * Sessions open at once; further connections are refused.
+   * @default 4
+   */
+  maxSessions?: number;
+  /**
+   * A session with no input for this long is closed, in milliseconds.
+   * @default 300000
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Time to send the token after connecting, in milliseconds.
+   * @default 10000
+   */
+  authTimeoutMs?: number;
+  /**
+   * Longest input line, in bytes; a longer one closes the session.
+   * @default 65536
+   */
+  maxLineBytes?: number;
+  /**
+   * Failed logins allowed within `authWindowMs`, over all clients (all of them are local,
+   * so a per-address limit would not limit anything); past it logins are refused until
+   * the window has passed.
+   * @default 5
+   */
+  maxAuthFailures?: number;
+  /**
+   * Window of the login limit, in milliseconds.
+   * @default 60000
+   */
+  authWindowMs?: number;
+}
+
+/** Options after defaults are applied and checked. */
+export type NormalizedBackdoorOptions = Required<Omit<BackdoorModuleOptions, 'token' | 'service'>> & {
+  token?: string;
+  service?: string;
+};

@@ -6,12 +6,15 @@ import { Rpc } from '@cliffracer/nats-transport';
 import { callRpc, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
 import { Controller, Injectable } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TcpSession } from './tcp-session.js';
 
 const TOKEN = 'backdoor-test-token-1234';
+const execFileAsync = promisify(execFile);
 
 @Injectable()
 class Stock {
@@ -232,5 +235,36 @@ describe('backdoor', () => {
         else process.env.CLIFFRACER_ENV = previous;
       }
     });
+  });
+});
+
+describe('backdoor CLI client', () => {
+  it('logs in with BACKDOOR_TOKEN and evaluates what it is given', async () => {
+    const nats = await ensureNats();
+    const app = await createTestApp({
+      nats: { service: 'cli', servers: nats.url, subjectPrefix: uniquePrefix() },
+      imports: [BackdoorModule.forRoot({ token: TOKEN })],
+      logger: false,
+    });
+    try {
+      const port = app.app.get(BackdoorModule).backdoor!.address()!.port;
+      await execFileAsync(process.execPath, ['scripts/build.mjs', '--if-stale', '--quiet']);
+      const child = spawn(process.execPath, ['dist/libs/backdoor/src/cli/backdoor.main.js', `localhost:${port}`], {
+        env: { ...process.env, BACKDOOR_TOKEN: TOKEN, HOME: tmpdir() },
+      });
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += String(chunk);
+      });
+      await waitUntil(() => out.includes('Service: cli'));
+      child.stdin.write('6 * 7\n');
+      await waitUntil(() => out.includes('42'));
+      child.stdin.write('exit()\n');
+      await waitUntil(() => out.includes('connection closed'));
+      child.kill();
+    } finally {
+      await app.close();
+      await nats.release();
+    }
   });
 });

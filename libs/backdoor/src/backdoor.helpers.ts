@@ -51,7 +51,8 @@ export function buildContext(t: BackdoorTargets, closeSession: () => void): Reco
     return t.moduleRef.get(token as string, { strict: false });
   };
   return {
-    app: t.moduleRef,
+    // The module ref with a get() that searches the whole application, as main.ts's app.get() does.
+    app: Object.assign(Object.create(t.moduleRef) as ModuleRef, { get }),
     get,
     service: { name: t.serviceName, server: t.server, client: t.client, get },
     nats: connection(),

@@ -1,3 +1,4 @@
+import { durationPercentiles } from '@cliffracer/debug-logger';
 import { type HandledReport, NATS_HANDLED_CHANNEL } from '@cliffracer/nats-transport';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 
@@ -40,11 +41,7 @@ export class HandlerStats {
   }
 
   rows(): HandlerMetricsRow[] {
-    return [...this.stats].map(([subject, s]) => {
-      const sorted = [...s.durations].sort((a, b) => a - b);
-      const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-      return { subject, kind: s.kind, count: s.count, errors: s.errors, ...(sorted.length > 0 && { p50Ms: at(50), p99Ms: at(99) }) };
-    });
+    return [...this.stats].map(([subject, s]) => ({ subject, kind: s.kind, count: s.count, errors: s.errors, ...durationPercentiles(s.durations) }));
   }
 
   private record(report: HandledReport): void {

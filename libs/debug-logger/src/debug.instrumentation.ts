@@ -5,6 +5,7 @@ import {
   NATS_HANDLED_CHANNEL,
   NATS_STATUS_CHANNEL,
   type StatusReport,
+  type TimedReport,
 } from '@cliffracer/nats-transport';
 import { TIMER_RUN_CHANNEL, type TimerRunReport } from '@cliffracer/timers';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -47,37 +48,26 @@ export class DebugInstrumentation {
 
   private onHandled(report: HandledReport): void {
     if (!this.mine(report.service)) return;
-    const category = report.kind === 'rpc' ? DebugCategory.RPC : DebugCategory.EVENTS;
-    this.debug.logTrusted(
-      category,
-      report.kind === 'rpc' ? 'rpc.handled' : 'event.handled',
-      {
-        correlationId: report.correlationId,
-        operation: report.subject,
-        duration_ms: round(report.durationMs),
-        success: !report.failed,
-        ...(report.failed && { error: { name: report.errorName, code: report.errorCode, message: report.errorMessage } }),
-      },
-      report.failed ? 'warn' : 'info',
-    );
+    const rpc = report.kind === 'rpc';
+    this.logWork(rpc ? DebugCategory.RPC : DebugCategory.EVENTS, rpc ? 'rpc.handled' : 'event.handled', report);
     this.stress.work({ ...report, operation: report.subject });
   }
 
   private onCall(report: CallReport): void {
     if (!this.mine(report.service)) return;
-    this.debug.logTrusted(
-      DebugCategory.RPC,
-      'rpc.call',
-      {
-        correlationId: report.correlationId,
-        operation: report.subject,
-        duration_ms: round(report.durationMs),
-        success: !report.failed,
-        ...(report.failed && { error: { name: report.errorName, code: report.errorCode } }),
-      },
-      report.failed ? 'warn' : 'info',
-    );
+    this.logWork(DebugCategory.RPC, 'rpc.call', report);
     this.stress.work({ kind: 'call', operation: report.subject, ...report });
+  }
+
+  private logWork(category: string, msg: string, report: TimedReport): void {
+    const fields = {
+      correlationId: report.correlationId,
+      operation: report.subject,
+      duration_ms: round(report.durationMs),
+      success: !report.failed,
+      ...(report.failed && { error: { name: report.errorName, code: report.errorCode, message: report.errorMessage } }),
+    };
+    this.debug.logTrusted(category, msg, fields, report.failed ? 'warn' : 'info');
   }
 
   private onStatus(report: StatusReport): void {

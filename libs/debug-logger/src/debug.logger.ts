@@ -21,8 +21,7 @@ export type DebugLevel = 'debug' | 'info' | 'warn' | 'error';
 export class DebugLogger {
   private readonly logger = new Logger('DebugLogger');
   private readonly writer?: JsonlWriter;
-  private readonly startedAt = Date.now();
-  private readonly startedHr = performance.now();
+  private readonly startedAt = performance.now();
 
   constructor(readonly options: NormalizedDebugLoggerOptions) {
     if (!options.enabled) return;
@@ -67,7 +66,7 @@ export class DebugLogger {
     const entry = {
       session_id: this.options.sessionId,
       timestamp: new Date().toISOString(),
-      elapsed_seconds: Math.round((performance.now() - this.startedHr) * 1000) / 1e6,
+      elapsed_seconds: Math.round((performance.now() - this.startedAt) * 1000) / 1e6,
       level,
       category,
       msg,
@@ -113,7 +112,7 @@ export class DebugLogger {
 
   /** Milliseconds since the logger started. */
   uptimeMs(): number {
-    return Date.now() - this.startedAt;
+    return Math.round(performance.now() - this.startedAt);
   }
 }
 

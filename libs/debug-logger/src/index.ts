@@ -9,4 +9,5 @@ export { isSecretName, redact } from './redact.js';
 export { listSessions, sessionFile } from './session-files.js';
 export { formatSessionId, isSessionId } from './session-id.js';
 export { StressDetector } from './stress.detector.js';
+export { durationPercentiles, percentile } from './viewer/log-summary.js';
 export type { WorkSample } from './stress.detector.js';

@@ -21,7 +21,7 @@ export { NatsServerRef } from './nats-server.ref.js';
 export { attachNatsServer, createNatsMicroservice } from './create-nats-microservice.js';
 export { NatsStatus } from './nats-connection.js';
 export { NATS_CALL_CHANNEL, NATS_HANDLED_CHANNEL, NATS_STATUS_CHANNEL } from './nats-transport.diagnostics.js';
-export type { CallReport, HandledReport, StatusReport } from './nats-transport.diagnostics.js';
+export type { CallReport, HandledReport, StatusReport, TimedReport } from './nats-transport.diagnostics.js';
 export { durableStreamName } from './durable/durable-stream.js';
 export type { DurableSpec } from './interfaces/handler-metadata.interface.js';
 export {

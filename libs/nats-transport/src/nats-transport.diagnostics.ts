@@ -8,14 +8,13 @@ export const NATS_HANDLED_CHANNEL = 'cliffracer:nats:handled';
 export const NATS_CALL_CHANNEL = 'cliffracer:nats:call';
 export const NATS_STATUS_CHANNEL = 'cliffracer:nats:status';
 
-/** After an RPC or event handler finished (published on `NATS_HANDLED_CHANNEL`). */
-export interface HandledReport {
-  kind: 'rpc' | 'event';
+/** What every timed report carries: which work, under which ID, how long, and how it ended. */
+export interface TimedReport {
   service: string;
   subject: string;
   correlationId: string;
   durationMs: number;
-  /** The handler's time budget: its `@Rpc` timeout, the caller default, or a durable ack wait. */
+  /** The time budget: a handler's `@Rpc` timeout, the caller default, a durable ack wait, or a call's timeout. */
   timeoutMs: number;
   failed: boolean;
   errorName?: string;
@@ -23,17 +22,13 @@ export interface HandledReport {
   errorMessage?: string;
 }
 
-/** After a client call got its reply or failed (published on `NATS_CALL_CHANNEL`). */
-export interface CallReport {
-  service: string;
-  subject: string;
-  correlationId: string;
-  durationMs: number;
-  timeoutMs: number;
-  failed: boolean;
-  errorName?: string;
-  errorCode?: string;
+/** After an RPC or event handler finished (published on `NATS_HANDLED_CHANNEL`). */
+export interface HandledReport extends TimedReport {
+  kind: 'rpc' | 'event';
 }
+
+/** After a client call got its reply or failed (published on `NATS_CALL_CHANNEL`). */
+export type CallReport = TimedReport;
 
 /** A connection of a service changed state (published on `NATS_STATUS_CHANNEL`). */
 export interface StatusReport {

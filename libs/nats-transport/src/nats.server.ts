@@ -5,6 +5,7 @@ import { headers as natsHeaders, type Msg, type NatsConnection, type Subscriptio
 import { EventEmitter } from 'node:events';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DurableConsumer } from './durable/durable-consumer.js';
+import { durableConsumerName } from './durable/durable-options.js';
 import { durableStreamName, ensureDurableStream } from './durable/durable-stream.js';
 import { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
 import { MalformedPayloadError } from './errors/malformed-payload.error.js';
@@ -116,7 +117,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       kind,
       subject,
       ...(queue !== undefined && { queue }),
-      ...(durable !== undefined && { durable: `${this.options.service}_${durable.name}` }),
+      ...(durable !== undefined && { durable: durableConsumerName(this.options.service, durable) }),
       ...(timeoutMs !== undefined && { timeoutMs }),
     }));
   }
@@ -147,7 +148,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     const subjects = [...routes.map((route) => route.subject), `${subjectPrefix}${deadLetterSubject}.>`];
     await ensureDurableStream(jsm, stream, subjects, durableMaxAgeMs);
     for (const route of routes) {
-      const consumer = new DurableConsumer(js, stream, `${service}_${route.durable!.name}`, route.subject, route.durable!, this.logger);
+      const consumer = new DurableConsumer(js, stream, durableConsumerName(service, route.durable!), route.subject, route.durable!, this.logger);
       this.durableConsumers.push(consumer);
       await consumer.start(jsm, (msg) => this.handleTracked(route, msg, () => this.delivery.deliverDurable(route, msg, js)));
     }

@@ -26,7 +26,7 @@ export function summarize(entries: Iterable<LogEntry>): SummaryRow[] {
     if (typeof entry.duration_ms === 'number') group.durations.push(entry.duration_ms);
   }
   return [...groups.values()]
-    .map(({ row, durations }) => ({ ...row, ...percentiles(durations) }))
+    .map(({ row, durations }) => ({ ...row, ...durationPercentiles(durations) }))
     .sort((a, b) => a.category.localeCompare(b.category) || b.count - a.count);
 }
 
@@ -35,7 +35,8 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-function percentiles(durations: number[]): Pick<SummaryRow, 'p50Ms' | 'p99Ms'> {
+/** p50 and p99 of unsorted durations; none for an empty list. */
+export function durationPercentiles(durations: number[]): Pick<SummaryRow, 'p50Ms' | 'p99Ms'> {
   if (durations.length === 0) return {};
   const sorted = [...durations].sort((a, b) => a - b);
   return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };

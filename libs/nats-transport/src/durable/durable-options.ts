@@ -29,6 +29,11 @@ export function normalizeDurableOptions(subject: string, options: EventOptions):
   return spec;
 }
 
+/** The JetStream consumer of a service's durable handler: one per service and name, shared by its instances. */
+export function durableConsumerName(service: string, spec: DurableSpec): string {
+  return `${service}_${spec.name}`;
+}
+
 /** The wait before redelivery after the given (1-based) failed delivery. */
 export function backoffAfter(spec: DurableSpec, deliveryCount: number): number {
   return spec.backoffMs[Math.min(deliveryCount, spec.backoffMs.length) - 1];

@@ -5,6 +5,9 @@ export const BENCH = {
   warmupMs: 700,
   durationMs: Number(process.env.BENCH_DURATION_MS ?? 3000),
   events: Number(process.env.BENCH_EVENTS ?? 50_000),
+  /** Off/on window pairs per workload of the debug logger's cost, and each window's length. */
+  costWindows: Number(process.env.BENCH_COST_WINDOWS ?? 16),
+  costWindowMs: Number(process.env.BENCH_COST_WINDOW_MS ?? 400),
 } as const;
 
 /** Subjects of one bench run, under its own prefix. */
@@ -13,5 +16,7 @@ export function benchSubjects(prefix: string) {
     echo: `${prefix}.bench.echo`,
     event: `${prefix}.bench.evt`,
     done: `${prefix}.bench.done`,
+    probe: `${prefix}.bench.probe`,
+    debugSwitch: `${prefix}.bench.debug`,
   };
 }

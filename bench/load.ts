@@ -4,6 +4,10 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** Requests answered in all, warm-up included: what the server's CPU time is divided by. */
+  completed: number;
+  /** Server CPU time per request in microseconds, when the server was probed. */
+  cpuUsPerRequest?: number;
 }
 
 /**
@@ -18,6 +22,7 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let completed = 0;
   let measuring = false;
   let stopAt = Number.POSITIVE_INFINITY;
   const worker = async () => {
@@ -25,6 +30,7 @@ export async function runLoad(
       const start = performance.now();
       try {
         await request();
+        completed += 1;
         if (measuring) latencies.push(performance.now() - start);
       } catch {
         if (measuring) errors += 1;
@@ -40,5 +46,5 @@ export async function runLoad(
   const elapsed = performance.now() - measuredFrom;
   latencies.sort((a, b) => a - b);
   const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { rps: (latencies.length / elapsed) * 1000, p50Ms: pick(0.5), p99Ms: pick(0.99), errors };
+  return { rps: (latencies.length / elapsed) * 1000, p50Ms: pick(0.5), p99Ms: pick(0.99), errors, completed };
 }

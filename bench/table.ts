@@ -1,7 +1,10 @@
+import type { CostPair, WindowResult } from './debug-logger-cost.js';
 import type { LoadResult } from './load.js';
-import { CLIFFRACER, CLIFFRACER_DEBUG } from './systems.js';
+import type { EventResult } from './running-system.js';
 
 const BASELINE = 'raw nats.js';
+
+const micros = (us: number | undefined) => (us === undefined ? '-' : us.toFixed(1));
 
 function row(cells: string[], widths: number[]): string {
   return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
@@ -22,30 +25,41 @@ export function printRpcTable(results: Map<string, LoadResult[]>, concurrencies:
   for (const [name, runs] of results) {
     runs.forEach((r, i) => {
       const ratio = baseline ? `${((r.rps / baseline[i]!.rps) * 100).toFixed(0)}%` : '-';
-      rows.push([name, String(concurrencies[i]), r.rps.toFixed(0), r.p50Ms.toFixed(3), r.p99Ms.toFixed(3), ratio, String(r.errors)]);
+      rows.push([name, String(concurrencies[i]), r.rps.toFixed(0), r.p50Ms.toFixed(3), r.p99Ms.toFixed(3), ratio, micros(r.cpuUsPerRequest), String(r.errors)]);
     });
   }
-  print(['system', 'in flight', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'errors'], rows);
+  print(['system', 'in flight', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'server CPU µs/req', 'errors'], rows);
 }
 
 /** Events: publish → handler throughput and the share of raw NATS. */
-export function printEventTable(results: Map<string, number>): void {
+export function printEventTable(results: Map<string, EventResult>): void {
   const baseline = results.get(BASELINE);
   console.log('\nEvents (publish → handler, all handled)\n');
-  const rows = [...results].map(([name, rate]) => [name, rate.toFixed(0), baseline ? `${((rate / baseline) * 100).toFixed(0)}%` : '-']);
-  print(['system', 'events/s', 'vs raw'], rows);
+  const rows = [...results].map(([name, r]) => [name, r.rate.toFixed(0), baseline ? `${((r.rate / baseline.rate) * 100).toFixed(0)}%` : '-', micros(r.cpuUsPerEvent)]);
+  print(['system', 'events/s', 'vs raw', 'server CPU µs/event'], rows);
 }
 
-/** What the debug logger costs: Cliffracer throughput with it on against off (target under 5%). */
-export function printDebugLoggerCost(rpc: Map<string, LoadResult[]>, events: Map<string, number>, concurrencies: readonly number[]): void {
-  const off = rpc.get(CLIFFRACER);
-  const on = rpc.get(CLIFFRACER_DEBUG);
-  if (!off || !on) return;
-  console.log('\nDebug logger cost (handler throughput, on vs off; target < 5%)\n');
-  const cost = (offRate: number, onRate: number) => `${(((offRate - onRate) / offRate) * 100).toFixed(1)}%`;
-  const rows = concurrencies.map((c, i) => [`rpc, ${c} in flight`, off[i]!.rps.toFixed(0), on[i]!.rps.toFixed(0), cost(off[i]!.rps, on[i]!.rps)]);
-  const eventsOff = events.get(CLIFFRACER);
-  const eventsOn = events.get(CLIFFRACER_DEBUG);
-  if (eventsOff && eventsOn) rows.push(['events', eventsOff.toFixed(0), eventsOn.toFixed(0), cost(eventsOff, eventsOn)]);
-  print(['workload', 'off /s', 'on /s', 'cost'], rows);
+/**
+ * What the debug logger costs, per workload, over all its window pairs: the throughput lost
+ * and the server CPU time added per message, on against off. Target: under 5%.
+ */
+export function printDebugLoggerCost(pairs: CostPair[]): void {
+  if (pairs.length === 0) return;
+  const workloads = [...new Set(pairs.map((p) => p.workload))];
+  console.log(`\nDebug logger cost (on vs off, ${pairs.length / workloads.length} alternating window pairs each; target < 5%)\n`);
+  const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const rows = workloads.map((workload) => {
+    const mine = pairs.filter((p) => p.workload === workload);
+    const off = total(mine.map((p) => p.off));
+    const on = total(mine.map((p) => p.on));
+    return [workload, off.rate.toFixed(0), on.rate.toFixed(0), percent(1 - on.rate / off.rate), micros(off.cpuUs), micros(on.cpuUs), percent(on.cpuUs / off.cpuUs - 1)];
+  });
+  print(['workload', 'off /s', 'on /s', 'throughput cost', 'off CPU µs', 'on CPU µs', 'CPU cost'], rows);
+}
+
+/** Handled per second and CPU µs per message over several windows. */
+function total(windows: WindowResult[]): { rate: number; cpuUs: number } {
+  const sum = (pick: (w: WindowResult) => number) => windows.reduce((acc, w) => acc + pick(w), 0);
+  const handled = sum((w) => w.handled);
+  return { rate: (handled / sum((w) => w.elapsedMs)) * 1000, cpuUs: sum((w) => w.cpuUs) / handled };
 }

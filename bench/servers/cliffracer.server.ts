@@ -49,7 +49,17 @@ class BenchModule {}
 const app = await NestFactory.createMicroservice(BenchModule, { strategy: new NatsServer(nats), logger: false });
 app.useGlobalPipes(new RpcValidationPipe());
 await app.listen();
-reportReady(async () => {
+// The debug logger's cost is measured by pausing and resuming its timing in short turns.
+if (debugDir !== undefined) {
+  const debug = app.get(DebugLoggerModule);
+  announcer.subscribe(subjects.debugSwitch, {
+    callback: (_error, msg) => {
+      debug.setInstrumented(msg.string() === 'on');
+      msg.respond('ok');
+    },
+  });
+}
+reportReady(announcer, () => counter.count, async () => {
   await app.close();
   await announcer.close();
   if (debugDir !== undefined) await rm(debugDir, { recursive: true, force: true });

@@ -33,7 +33,7 @@ const app = await NestFactory.createMicroservice(BenchModule, {
   logger: false,
 });
 await app.listen();
-reportReady(async () => {
+reportReady(announcer, () => counter.count, async () => {
   await app.close();
   await announcer.close();
 });

@@ -18,4 +18,4 @@ nc.subscribe(subjects.event, {
   },
 });
 await nc.flush();
-reportReady(() => nc.close());
+reportReady(nc, () => received, () => nc.close());

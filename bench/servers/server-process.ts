@@ -1,5 +1,24 @@
-/** Tells the bench runner this server listens, and closes it on SIGTERM. */
-export function reportReady(close: () => Promise<unknown>): void {
+import type { NatsConnection } from '@nats-io/transport-node';
+import { benchSubjects } from '../bench.config.js';
+
+/** What a server answers to a probe: the CPU time it has used (µs) and the events it handled. */
+export interface ServerProbe {
+  cpuUs: number;
+  handled: number;
+}
+
+/**
+ * Tells the bench runner this server listens, answers its probes on `nc` and closes the
+ * server on SIGTERM.
+ */
+export function reportReady(nc: NatsConnection, handled: () => number, close: () => Promise<unknown>): void {
+  nc.subscribe(benchSubjects(process.env.BENCH_PREFIX!).probe, {
+    callback: (_error, msg) => {
+      const { user, system } = process.cpuUsage();
+      const probe: ServerProbe = { cpuUs: user + system, handled: handled() };
+      msg.respond(JSON.stringify(probe));
+    },
+  });
   process.stdout.write('ready\n');
   process.once('SIGTERM', () => {
     void close().finally(() => process.exit(0));
@@ -9,6 +28,10 @@ export function reportReady(close: () => Promise<unknown>): void {
 /** Counts handled events and announces each full batch on the `done` subject. */
 export class EventCounter {
   private received = 0;
+
+  get count(): number {
+    return this.received;
+  }
 
   constructor(
     private readonly batch: number,

@@ -164,3 +164,30 @@ describe('debug logger on a lost NATS connection', () => {
     }
   });
 });
+
+describe('debug logger paused at run time', () => {
+  it('times no handler while paused, and times them again once resumed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'debug-e2e-'));
+    const nats = await ensureNats();
+    const back = await createTestApp({
+      nats: { service: 'back', servers: nats.url, subjectPrefix: uniquePrefix() },
+      imports: [DebugLoggerModule.forRoot({ enabled: true, dir, service: 'back' })],
+      controllers: [BackController],
+      logger: false,
+    });
+    try {
+      const debug = back.app.get(DebugLoggerModule);
+      debug.setInstrumented(false);
+      expect(debug.instrumented).toBe(false);
+      await CorrelationContext.run('while-paused', () => back.client.call('back', 'work', { id: 'paused' }));
+      debug.setInstrumented(true);
+      await CorrelationContext.run('after-resume', () => back.client.call('back', 'work', { id: 'resumed' }));
+      await back.close();
+      const handled = ((await readDir(dir)).get('rpc') ?? []).filter((e) => e.msg === 'rpc.handled');
+      expect(handled.map((e) => e.correlation_id)).toEqual(['after-resume']);
+    } finally {
+      await back.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -41,10 +41,25 @@ export class DebugLoggerModule extends DebugLoggerConfigurableModule implements 
     this.logger.log(`debug logs of ${service}: ${dir} (session ${this.debug.sessionId})`);
   }
 
+  /**
+   * Pauses or resumes the automatic timing of handlers, calls and timers at run time, without
+   * a restart (from the backdoor, say); entries written by hand are not affected. Has no
+   * effect when the debug mode is off.
+   */
+  setInstrumented(on: boolean): void {
+    if (on) this.instrumentation.start();
+    else this.instrumentation.stop();
+  }
+
+  /** Whether handlers, calls and timers are being timed now. */
+  get instrumented(): boolean {
+    return this.instrumentation.active;
+  }
+
   async onApplicationShutdown(signal?: string): Promise<void> {
     if (!this.debug.enabled) return;
     this.instrumentation.stop();
     this.debug.log(DebugCategory.SESSION, 'session.end', { signal: signal ?? null, uptime_ms: this.debug.uptimeMs() });
-    await this.debug.flush();
+    await this.debug.close();
   }
 }

@@ -10,7 +10,7 @@ import {
 import { TIMER_RUN_CHANNEL, type TimerRunReport } from '@cliffracer/timers';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { DebugCategory } from './debug-logger.constants.js';
-import { round, type DebugLogger } from './debug.logger.js';
+import type { DebugLogger } from './debug.logger.js';
 import { StressDetector } from './stress.detector.js';
 
 /**
@@ -32,12 +32,21 @@ export class DebugInstrumentation {
     ];
   }
 
+  private started = false;
+
+  get active(): boolean {
+    return this.started;
+  }
+
   start(): void {
-    if (!this.debug.enabled) return;
+    if (!this.debug.enabled || this.started) return;
+    this.started = true;
     for (const [name, listener] of this.listeners) subscribe(name, listener);
   }
 
   stop(): void {
+    if (!this.started) return;
+    this.started = false;
     for (const [name, listener] of this.listeners) unsubscribe(name, listener);
   }
 
@@ -50,24 +59,23 @@ export class DebugInstrumentation {
     if (!this.mine(report.service)) return;
     const rpc = report.kind === 'rpc';
     this.logWork(rpc ? DebugCategory.RPC : DebugCategory.EVENTS, rpc ? 'rpc.handled' : 'event.handled', report);
-    this.stress.work({ ...report, operation: report.subject });
+    this.stress.work(report.kind, report);
   }
 
   private onCall(report: CallReport): void {
     if (!this.mine(report.service)) return;
     this.logWork(DebugCategory.RPC, 'rpc.call', report);
-    this.stress.work({ kind: 'call', operation: report.subject, ...report });
+    this.stress.work('call', report);
   }
 
   private logWork(category: string, msg: string, report: TimedReport): void {
-    const fields = {
+    this.debug.logTiming(category, msg, {
       correlationId: report.correlationId,
       operation: report.subject,
-      duration_ms: round(report.durationMs),
-      success: !report.failed,
-      ...(report.failed && { error: { name: report.errorName, code: report.errorCode, message: report.errorMessage } }),
-    };
-    this.debug.logTrusted(category, msg, fields, report.failed ? 'warn' : 'info');
+      durationMs: report.durationMs,
+      failed: report.failed,
+      error: report.failed ? { name: report.errorName, code: report.errorCode, message: report.errorMessage } : undefined,
+    });
   }
 
   private onStatus(report: StatusReport): void {
@@ -78,19 +86,14 @@ export class DebugInstrumentation {
   private onTimer(report: TimerRunReport): void {
     if (report.service !== '' && !this.mine(report.service)) return;
     const error = report.error as Error | undefined;
-    this.debug.logTrusted(
-      DebugCategory.TIMERS,
-      'timer.run',
-      {
-        correlationId: report.correlationId,
-        operation: report.name,
-        duration_ms: round(report.durationMs),
-        interval_ms: report.intervalMs,
-        success: !report.failed,
-        ...(report.failed && { error: { name: error?.name, message: error?.message } }),
-      },
-      report.failed ? 'warn' : 'info',
-    );
+    this.debug.logTiming(DebugCategory.TIMERS, 'timer.run', {
+      correlationId: report.correlationId,
+      operation: report.name,
+      durationMs: report.durationMs,
+      intervalMs: report.intervalMs,
+      failed: report.failed,
+      error: report.failed ? { name: error?.name, message: error?.message } : undefined,
+    });
     if (report.overran) this.stress.timerOverran(report.name, report.correlationId, report.durationMs, report.intervalMs);
   }
 }

@@ -1,7 +1,7 @@
 import { CorrelationContext } from '@cliffracer/correlation';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeDebugLoggerOptions } from './debug-logger.options.js';
@@ -20,6 +20,7 @@ describe('DebugLogger', () => {
     logger = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir, service: 'orders', sessionId: '20260101_120000' }, {}));
   });
   afterEach(async () => {
+    await logger.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -62,10 +63,73 @@ describe('DebugLogger', () => {
       expect(text).not.toContain('Bearer abc');
     });
 
+    it('leaves no half line when a field cannot be serialized', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      logger.log('rpc', 'before');
+      logger.log('rpc', 'broken', { ok: 1, bad: { toJSON: () => { throw new Error('no'); } } });
+      logger.log('rpc', 'after');
+      warn.mockRestore();
+      await logger.flush();
+      expect((await lines(logger.fileOf('rpc'))).map((e) => e.msg)).toEqual(['before', 'after']);
+    });
+
     it('keeps the order of entries across flushes', async () => {
       for (let i = 0; i < 2000; i += 1) logger.log('performance', 'tick', { i });
       await logger.flush();
       expect((await lines(logger.fileOf('performance'))).map((e) => e.i)).toEqual([...Array(2000).keys()]);
+    });
+  });
+
+  describe('logTiming', () => {
+    it('keeps arrival order with other entries of the category, and the time each was logged at', async () => {
+      jest.useFakeTimers({ now: Date.parse('2026-01-01T12:00:00.000Z'), doNotFake: ['setImmediate', 'nextTick'] });
+      try {
+        logger.logTiming('rpc', 'rpc.handled', { correlationId: 'a', operation: 'orders.get', durationMs: 1, failed: false });
+        jest.setSystemTime(Date.parse('2026-01-01T12:00:01.000Z'));
+        logger.log('rpc', 'between');
+        logger.logTiming('rpc', 'rpc.call', { correlationId: 'b', operation: 'stock.get', durationMs: 2, failed: true, error: { name: 'RpcTimeoutError' } });
+      } finally {
+        jest.useRealTimers();
+      }
+      await logger.flush();
+      const entries = await lines(logger.fileOf('rpc'));
+      expect(entries.map((e) => [e.msg, e.timestamp])).toEqual([
+        ['rpc.handled', '2026-01-01T12:00:00.000Z'],
+        ['between', '2026-01-01T12:00:01.000Z'],
+        ['rpc.call', '2026-01-01T12:00:01.000Z'],
+      ]);
+      expect(entries[2]).toMatchObject({ level: 'warn', success: false, error: { name: 'RpcTimeoutError' } });
+    });
+
+    it('writes every timing of a burst larger than one batch', async () => {
+      for (let i = 0; i < 300; i += 1) logger.logTiming('events', 'event.handled', { correlationId: `c${i}`, operation: 'x', durationMs: 1, failed: false });
+      await logger.close();
+      expect((await lines(logger.fileOf('events'))).length).toBe(300);
+    });
+  });
+
+  describe('close', () => {
+    it('writes what is buffered, and a later entry opens the file again', async () => {
+      logger.log('rpc', 'first');
+      await logger.close();
+      logger.log('rpc', 'second');
+      await logger.flush();
+      expect((await lines(logger.fileOf('rpc'))).map((e) => e.msg)).toEqual(['first', 'second']);
+    });
+  });
+
+  describe('write failures', () => {
+    it('reports a category that cannot be written once, without throwing', async () => {
+      const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      const blocked = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir: join(dir, 'file'), sessionId: 's1' }, {}));
+      await writeFile(join(dir, 'file'), 'a file where the folder should be');
+      blocked.log('rpc', 'x');
+      await blocked.flush();
+      blocked.log('rpc', 'y');
+      await blocked.flush();
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(error.mock.calls[0]![0]).toMatch(/^cannot write the rpc debug log: /);
+      error.mockRestore();
     });
   });
 

@@ -2,7 +2,9 @@ import { CorrelationContext } from '@cliffracer/correlation';
 import { Logger } from '@nestjs/common';
 import { CATEGORY_PATTERN, DebugCategory, type StressSeverity } from './debug-logger.constants.js';
 import type { NormalizedDebugLoggerOptions } from './interfaces/debug-logger-options.interface.js';
+import { EntryEncoder, type TimingEntry } from './entry.encoder.js';
 import { JsonlWriter } from './jsonl.writer.js';
+import { TimingQueue } from './timing.queue.js';
 import { redact } from './redact.js';
 import { sessionFile } from './session-files.js';
 
@@ -22,11 +24,18 @@ export class DebugLogger {
   private readonly logger = new Logger('DebugLogger');
   private readonly writer?: JsonlWriter;
   private readonly startedAt = performance.now();
+  private readonly encoder: EntryEncoder;
+  private readonly timings = new TimingQueue();
 
   constructor(readonly options: NormalizedDebugLoggerOptions) {
+    this.encoder = new EntryEncoder(options.sessionId, options.service);
     if (!options.enabled) return;
-    this.writer = new JsonlWriter(options.dir, options.sessionId, options.flushIntervalMs, (category, error) =>
-      this.logger.error(`cannot write the ${category} debug log: ${error.message}`),
+    this.writer = new JsonlWriter(
+      options.dir,
+      options.sessionId,
+      options.flushIntervalMs,
+      (category, error) => this.logger.error(`cannot write the ${category} debug log: ${error.message}`),
+      () => this.encodeTimings(),
     );
   }
 
@@ -44,37 +53,55 @@ export class DebugLogger {
   }
 
   log(category: string, msg: string, fields: Record<string, unknown> = {}, level: DebugLevel = 'info'): void {
-    this.write(category, msg, fields, level, true);
+    this.write(category, msg, fields, level);
   }
 
   /**
-   * For the framework's own timing entries, whose fields are known and hold no secrets:
-   * skips the redaction walk, which is most of an entry's cost on a busy handler.
+   * For the framework's own timing entries (handlers, calls, timers), whose fields are known
+   * and hold no secrets: no redaction walk, and the encoding is batched, as this runs per
+   * message. The entry keeps the time it was logged at.
    */
-  logTrusted(category: string, msg: string, fields: Record<string, unknown>, level: DebugLevel = 'info'): void {
-    this.write(category, msg, fields, level, false);
-  }
-
-  private write(category: string, msg: string, fields: Record<string, unknown>, level: DebugLevel, redactFields: boolean): void {
+  logTiming(category: string, msg: string, timing: TimingEntry): void {
     const writer = this.writer;
     if (writer === undefined) return;
-    if (!CATEGORY_PATTERN.test(category)) {
-      this.logger.warn(`debug log category ${JSON.stringify(category)} is not a lowercase name; written to errors`);
-      category = DebugCategory.ERRORS;
+    if (this.timings.push(this.checked(category), msg, timing, Date.now())) this.encodeTimings();
+    else writer.schedule();
+  }
+
+  // Runs before every write of another entry and every flush, so files keep arrival order.
+  private encodeTimings(): void {
+    const writer = this.writer!;
+    this.timings.drain((category, msg, timing, at) => {
+      this.encoder.encodeTiming(writer.out(category), category, msg, timing, at);
+      writer.written(category);
+    });
+  }
+
+  private write(category: string, msg: string, fields: Record<string, unknown>, level: DebugLevel): void {
+    const writer = this.writer;
+    if (writer === undefined) return;
+    category = this.checked(category);
+    this.encodeTimings();
+    const correlationId = (fields.correlationId as string | undefined) ?? CorrelationContext.currentId() ?? null;
+    const safe = redact(fields, this.options.redactFields) as Record<string, unknown>;
+    const out = writer.out(category);
+    const mark = out.size;
+    try {
+      this.encoder.encode(out, category, msg, level, correlationId, safe, Date.now());
+    } catch (error) {
+      // A field that cannot be serialized (a throwing toJSON) must not leave half a line.
+      out.truncate(mark);
+      this.logger.warn(`debug log entry ${JSON.stringify(msg)} could not be written: ${(error as Error).message}`);
+      return;
     }
-    const { correlationId, ...rest } = fields;
-    const entry = {
-      session_id: this.options.sessionId,
-      timestamp: new Date().toISOString(),
-      elapsed_seconds: Math.round((performance.now() - this.startedAt) * 1000) / 1e6,
-      level,
-      category,
-      msg,
-      service: this.options.service,
-      correlation_id: (correlationId as string | undefined) ?? CorrelationContext.currentId() ?? null,
-      ...(redactFields ? (redact(rest, this.options.redactFields) as Record<string, unknown>) : rest),
-    };
-    writer.write(category, JSON.stringify(entry));
+    writer.written(category);
+  }
+
+  // A category names a file, so only lowercase names are taken; anything else goes to errors.
+  private checked(category: string): string {
+    if (CATEGORY_PATTERN.test(category)) return category;
+    this.logger.warn(`debug log category ${JSON.stringify(category)} is not a lowercase name; written to errors`);
+    return DebugCategory.ERRORS;
   }
 
   /** An error with its context, in `errors`. */
@@ -108,6 +135,11 @@ export class DebugLogger {
   /** Writes what is buffered; resolves when it is on disk. */
   async flush(): Promise<void> {
     await this.writer?.flush();
+  }
+
+  /** Writes what is buffered and closes the files (at shutdown); a later entry opens them again. */
+  async close(): Promise<void> {
+    await this.writer?.close();
   }
 
   /** Milliseconds since the logger started. */

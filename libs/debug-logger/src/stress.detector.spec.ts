@@ -7,7 +7,7 @@ describe('StressDetector', () => {
   let logger: DebugLogger;
   let entries: Array<{ kind: string; severity: string; fields: Record<string, unknown> }>;
   let detector: StressDetector;
-  const sample = { kind: 'rpc' as const, operation: 'orders.get', correlationId: 'c', timeoutMs: 1000, failed: false };
+  const sample = { subject: 'orders.get', correlationId: 'c', timeoutMs: 1000, failed: false };
 
   beforeEach(() => {
     jest.useFakeTimers({ now: 0 });
@@ -23,33 +23,33 @@ describe('StressDetector', () => {
   });
 
   it('ignores work under half its timeout', () => {
-    detector.work({ ...sample, durationMs: 499 });
+    detector.work('rpc', { ...sample, durationMs: 499 });
     expect(entries).toEqual([]);
   });
 
   it('reports work past half its timeout as a warning', () => {
-    detector.work({ ...sample, durationMs: 600 });
+    detector.work('rpc', { ...sample, durationMs: 600 });
     expect(entries).toEqual([{ kind: 'slow_handler', severity: 'warning', fields: expect.objectContaining({ operation: 'orders.get', ratio: 0.6 }) }]);
   });
 
   it('reports work past its timeout as critical', () => {
-    detector.work({ ...sample, kind: 'call', durationMs: 1000 });
+    detector.work('call', { ...sample, durationMs: 1000 });
     expect(entries[0]).toMatchObject({ kind: 'slow_call', severity: 'critical' });
   });
 
   it('reports a burst of failures once per window', () => {
-    for (let i = 0; i < 6; i += 1) detector.work({ ...sample, durationMs: 1, failed: true });
+    for (let i = 0; i < 6; i += 1) detector.work('rpc', { ...sample, durationMs: 1, failed: true });
     expect(entries.map((e) => e.kind)).toEqual(['error_burst']);
     jest.setSystemTime(1500);
-    for (let i = 0; i < 3; i += 1) detector.work({ ...sample, durationMs: 1, failed: true });
+    for (let i = 0; i < 3; i += 1) detector.work('rpc', { ...sample, durationMs: 1, failed: true });
     expect(entries.map((e) => e.kind)).toEqual(['error_burst', 'error_burst']);
   });
 
   it('does not count failures that left the window', () => {
-    detector.work({ ...sample, durationMs: 1, failed: true });
-    detector.work({ ...sample, durationMs: 1, failed: true });
+    detector.work('rpc', { ...sample, durationMs: 1, failed: true });
+    detector.work('rpc', { ...sample, durationMs: 1, failed: true });
     jest.setSystemTime(2000);
-    detector.work({ ...sample, durationMs: 1, failed: true });
+    detector.work('rpc', { ...sample, durationMs: 1, failed: true });
     expect(entries).toEqual([]);
   });
 

@@ -1,10 +1,13 @@
 import { DebugCategory, StressSeverity } from './debug-logger.constants.js';
 import { round, type DebugLogger } from './debug.logger.js';
 
-/** One finished unit of work, as the detector sees it. */
+/** What kind of work a sample is: a handled RPC or event, or a client call. */
+export type WorkKind = 'rpc' | 'event' | 'call';
+
+/** One finished unit of work, as the detector sees it (a transport report fits as is). */
 export interface WorkSample {
-  kind: 'rpc' | 'event' | 'call';
-  operation: string;
+  /** The subject, without the service's prefix. */
+  subject: string;
   correlationId: string;
   durationMs: number;
   timeoutMs: number;
@@ -22,20 +25,20 @@ export class StressDetector {
 
   constructor(private readonly debug: DebugLogger) {}
 
-  work(sample: WorkSample): void {
+  work(kind: WorkKind, sample: WorkSample): void {
     const { slowRatio } = this.debug.options;
     if (sample.durationMs > sample.timeoutMs * slowRatio) {
       const severity = sample.durationMs >= sample.timeoutMs ? StressSeverity.CRITICAL : StressSeverity.WARNING;
-      this.debug.stress(sample.kind === 'call' ? 'slow_call' : 'slow_handler', severity, {
+      this.debug.stress(kind === 'call' ? 'slow_call' : 'slow_handler', severity, {
         correlationId: sample.correlationId,
-        kind: sample.kind,
-        operation: sample.operation,
+        kind,
+        operation: sample.subject,
         duration_ms: round(sample.durationMs),
         timeout_ms: sample.timeoutMs,
         ratio: round(sample.durationMs / sample.timeoutMs),
       });
     }
-    if (sample.failed) this.failure(sample.operation);
+    if (sample.failed) this.failure(sample.subject);
   }
 
   timerOverran(name: string, correlationId: string, durationMs: number, intervalMs: number): void {

@@ -1,12 +1,15 @@
 // `npm run bench`: request/reply and event throughput of raw NATS, NestJS's built-in NATS
-// transport and Cliffracer, each server in its own process, measured in one run.
+// transport and Cliffracer, each server in its own process, measured in one run; then the
+// debug logger's cost and the secure repository against plain TypeORM.
+import 'reflect-metadata';
 import { ensureNats } from '@cliffracer/testing';
 import { BENCH } from './bench.config.js';
 import { type CostPair, measureDebugLoggerCost } from './debug-logger-cost.js';
 import type { LoadResult } from './load.js';
+import { measureRepository } from './repository-bench.js';
 import { type EventResult, RunningSystem } from './running-system.js';
 import { CLIFFRACER_DEBUG, SYSTEMS } from './systems.js';
-import { printDebugLoggerCost, printEventTable, printRpcTable } from './table.js';
+import { printDebugLoggerCost, printEventTable, printRepositoryTable, printRpcTable } from './table.js';
 
 async function main(): Promise<void> {
   const nats = await ensureNats();
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
   printRpcTable(rpc, BENCH.concurrencies);
   printEventTable(events);
   printDebugLoggerCost(costs);
+  printRepositoryTable(await measureRepository());
 }
 
 await main();

@@ -1,5 +1,6 @@
 import type { CostPair, WindowResult } from './debug-logger-cost.js';
 import type { LoadResult } from './load.js';
+import type { RepositoryResult } from './repository-bench.js';
 import type { EventResult } from './running-system.js';
 
 const BASELINE = 'raw nats.js';
@@ -62,4 +63,11 @@ function total(windows: WindowResult[]): { rate: number; cpuUs: number } {
   const sum = (pick: (w: WindowResult) => number) => windows.reduce((acc, w) => acc + pick(w), 0);
   const handled = sum((w) => w.handled);
   return { rate: (handled / sum((w) => w.elapsedMs)) * 1000, cpuUs: sum((w) => w.cpuUs) / handled };
+}
+
+/** SecureRepository against plain TypeORM (target: within 10%), batched inserts against one by one (target: at least 5×). */
+export function printRepositoryTable(results: RepositoryResult[]): void {
+  console.log('\nSecure repository (PostgreSQL; targets: within 10% of TypeORM, batched inserts at least 5x)\n');
+  const rows = results.map((r) => [r.workload, r.baseline, r.baselineOps.toFixed(0), r.measured, r.measuredOps.toFixed(0), `${((r.measuredOps / r.baselineOps) * 100).toFixed(0)}%`]);
+  print(['workload', 'baseline', 'ops/s', 'measured', 'ops/s', 'vs baseline'], rows);
 }

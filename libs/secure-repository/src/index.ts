@@ -1,0 +1,14 @@
+export { DatabaseConnection } from './database.connection.js';
+export { InjectSecureRepository } from './decorators/inject-secure-repository.decorator.js';
+export { EmbeddedPostgres } from './embedded-postgres.js';
+export { isSecureQueryError, SecureQueryError } from './errors/secure-query.error.js';
+export type { NormalizedSecureRepositoryOptions, SecurePoolOptions, SecureRepositoryModuleOptions } from './interfaces/secure-repository-options.interface.js';
+export type { FindManyOptions, SortDirection } from './query/find-options.js';
+export type { PlainValue } from './query/plain-value.js';
+export { WHERE_OPERATORS } from './query/where.compiler.js';
+export type { FieldCondition, Where, WhereOperator } from './query/where.compiler.js';
+export { getSecureRepositoryToken } from './secure-repository.constants.js';
+export { SecureRepositoryModule } from './secure-repository.module.js';
+export { DEFAULT_SECURE_REPOSITORY_OPTIONS, normalizeSecureRepositoryOptions } from './secure-repository.options.js';
+export { SecureRepository } from './secure.repository.js';
+export { SecureTransaction } from './secure.transaction.js';

@@ -1,0 +1,85 @@
+import { And, Equal, type FindOperator, In, IsNull, LessThan, LessThanOrEqual, Like, MoreThan, MoreThanOrEqual, Not } from 'typeorm';
+import { SecureQueryError } from '../errors/secure-query.error.js';
+import type { EntityFields } from './entity-fields.js';
+import { assertPlainValue, isPlainObject, type PlainValue } from './plain-value.js';
+
+/** The operators a filter may use; anything else is refused. */
+export const WHERE_OPERATORS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'like', 'isNull'] as const;
+export type WhereOperator = (typeof WHERE_OPERATORS)[number];
+
+/** Conditions on one field: a value (equality) or operators, all of which must hold. */
+export type FieldCondition = PlainValue | Partial<Record<Exclude<WhereOperator, 'in' | 'isNull'>, PlainValue> & { in: PlainValue[]; isNull: boolean }>;
+
+/** A filter: field → condition, all of which must hold. */
+export type Where<T> = { [K in keyof T]?: FieldCondition };
+
+/** Values one `in` list may hold. */
+const MAX_IN_VALUES = 1000;
+
+/**
+ * Turns a filter into TypeORM find conditions, each value a bound parameter. Refuses, with a
+ * `SecureQueryError` naming the field: unknown or prototype keys, operators outside the
+ * closed set, nested objects, and `null`/`undefined` values, which would otherwise drop the
+ * condition and widen the query (ask for `{ isNull: true }` instead).
+ */
+export function compileWhere(fields: EntityFields, where: unknown, required = false): Record<string, FindOperator<unknown>> {
+  if (where === undefined && !required) return {};
+  if (!isPlainObject(where)) throw new SecureQueryError(fields.entity, 'where', 'must be an object of field conditions');
+  const compiled: Record<string, FindOperator<unknown>> = {};
+  for (const field of Object.keys(where)) {
+    const column = fields.column(field, 'where');
+    compiled[column.propertyName] = compileCondition(fields, field, where[field]);
+  }
+  if (required && Object.keys(compiled).length === 0) throw new SecureQueryError(fields.entity, 'where', 'must hold at least one condition here');
+  return compiled;
+}
+
+function compileCondition(fields: EntityFields, field: string, condition: unknown): FindOperator<unknown> {
+  const entity = fields.entity;
+  if (condition === null || condition === undefined) {
+    throw new SecureQueryError(entity, field, `is ${condition}, which would match everything; use { isNull: true }`);
+  }
+  if (!isPlainObject(condition)) {
+    assertPlainValue(entity, field, condition);
+    return Equal(condition);
+  }
+  const operators = Object.keys(condition).map((op) => compileOperator(entity, field, op, condition[op]));
+  if (operators.length === 0) throw new SecureQueryError(entity, field, 'has an empty condition');
+  return operators.length === 1 ? operators[0]! : And(...operators);
+}
+
+function compileOperator(entity: string, field: string, operator: string, value: unknown): FindOperator<unknown> {
+  const at = `${field}.${operator}`;
+  if (operator === 'isNull') {
+    if (typeof value !== 'boolean') throw new SecureQueryError(entity, at, 'must be true or false');
+    return value ? IsNull() : Not(IsNull());
+  }
+  if (operator === 'in') {
+    if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IN_VALUES) {
+      throw new SecureQueryError(entity, at, `must be a list of 1 to ${MAX_IN_VALUES} values`);
+    }
+    value.forEach((item, i) => assertPlainValue(entity, `${at}[${i}]`, item));
+    return In(value);
+  }
+  if (value === null || value === undefined) throw new SecureQueryError(entity, at, `is ${value}; use { isNull: true }`);
+  assertPlainValue(entity, at, value);
+  switch (operator) {
+    case 'eq':
+      return Equal(value);
+    case 'ne':
+      return Not(Equal(value));
+    case 'lt':
+      return LessThan(value);
+    case 'lte':
+      return LessThanOrEqual(value);
+    case 'gt':
+      return MoreThan(value);
+    case 'gte':
+      return MoreThanOrEqual(value);
+    case 'like':
+      if (typeof value !== 'string') throw new SecureQueryError(entity, at, 'must be a string pattern');
+      return Like(value);
+    default:
+      throw new SecureQueryError(entity, JSON.stringify(at), `is not an operator; use one of ${WHERE_OPERATORS.join(', ')}`);
+  }
+}

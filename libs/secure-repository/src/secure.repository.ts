@@ -1,0 +1,129 @@
+import type { DeepPartial, EntityManager, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import type { DatabaseConnection } from './database.connection.js';
+import { SecureQueryError } from './errors/secure-query.error.js';
+import { checkEntityData } from './query/entity-data.js';
+import { EntityFields } from './query/entity-fields.js';
+import { compileFindMany, type FindManyOptions } from './query/find-options.js';
+import { assertPlainValue } from './query/plain-value.js';
+import { SecureTransaction } from './secure.transaction.js';
+import { compileWhere, type Where } from './query/where.compiler.js';
+import type { SuspiciousFieldReporter } from './suspicious-field.reporter.js';
+
+/** Postgres takes at most this many bound parameters in one statement. */
+const MAX_BIND_PARAMETERS = 65_535;
+
+/**
+ * A repository for one whitelisted entity that never builds SQL from its input: field and
+ * sort names must be columns of the entity, filters use a closed set of operators, values
+ * are always bound parameters (a name like `O'Brien` is stored verbatim), limits and
+ * offsets are bounded. No method takes raw SQL. Anything refused throws `SecureQueryError`
+ * naming the field, before the database is reached.
+ *
+ * @example
+ * constructor(@InjectSecureRepository(Order) private readonly orders: SecureRepository<Order>) {}
+ * await this.orders.findMany({ where: { status: 'open', total: { gte: 100 } }, orderBy: { createdAt: 'DESC' }, limit: 20 });
+ */
+export class SecureRepository<T extends ObjectLiteral> {
+  private fieldsOf?: EntityFields;
+
+  constructor(
+    private readonly connection: DatabaseConnection,
+    private readonly target: EntityTarget<T>,
+    private readonly onSuspicious: SuspiciousFieldReporter,
+    private readonly manager?: EntityManager,
+  ) {}
+
+  async create(data: DeepPartial<T>): Promise<T> {
+    const { repo, fields } = await this.open();
+    const entity = repo.create(checkEntityData(fields, data, 'create') as DeepPartial<T>);
+    await repo.insert(entity);
+    return entity;
+  }
+
+  /** Inserts all rows in one transaction, one multi-row INSERT per batch. */
+  async createMany(rows: DeepPartial<T>[]): Promise<T[]> {
+    const { fields } = await this.open();
+    if (!Array.isArray(rows)) throw new SecureQueryError(fields.entity, 'rows', 'must be a list');
+    const checked = rows.map((row) => checkEntityData(fields, row, 'create'));
+    const batch = Math.max(1, Math.min(this.connection.options.batchSize, Math.floor(MAX_BIND_PARAMETERS / fields.count())));
+    return this.transaction(async (repo) => {
+      const created: T[] = [];
+      const plain = await repo.open();
+      for (let i = 0; i < checked.length; i += batch) {
+        const entities = plain.repo.create(checked.slice(i, i + batch) as DeepPartial<T>[]);
+        await plain.repo.insert(entities);
+        created.push(...entities);
+      }
+      return created;
+    });
+  }
+
+  async findById(id: unknown): Promise<T | null> {
+    const { repo, fields } = await this.open();
+    const primary = fields.primary();
+    assertPlainValue(fields.entity, primary.propertyName, id);
+    return repo.findOne({ where: compileWhere(fields, { [primary.propertyName]: id }) as never });
+  }
+
+  async findOne(where: Where<T>): Promise<T | null> {
+    const { repo, fields } = await this.open();
+    return repo.findOne({ where: compileWhere(fields, where, true) as never });
+  }
+
+  async findMany(options: FindManyOptions<T> = {}): Promise<T[]> {
+    const { repo, fields } = await this.open();
+    return repo.find(compileFindMany(fields, options, this.connection.options) as never);
+  }
+
+  async count(where?: Where<T>): Promise<number> {
+    const { repo, fields } = await this.open();
+    return repo.count({ where: compileWhere(fields, where) as never });
+  }
+
+  /** Changes one row; resolves the row as it now is, or null when there is none. */
+  async update(id: unknown, changes: DeepPartial<T>): Promise<T | null> {
+    const { repo, fields } = await this.open();
+    const primary = fields.primary();
+    assertPlainValue(fields.entity, primary.propertyName, id);
+    const where = compileWhere(fields, { [primary.propertyName]: id });
+    const result = await repo.update(where as never, checkEntityData(fields, changes, 'update') as never);
+    return result.affected === 0 ? null : repo.findOne({ where: where as never });
+  }
+
+  /** Changes every row matching a non-empty filter; resolves how many. */
+  async updateMany(where: Where<T>, changes: DeepPartial<T>): Promise<number> {
+    const { repo, fields } = await this.open();
+    const result = await repo.update(compileWhere(fields, where, true) as never, checkEntityData(fields, changes, 'update') as never);
+    return result.affected ?? 0;
+  }
+
+  /** Deletes one row; resolves whether there was one. */
+  async delete(id: unknown): Promise<boolean> {
+    const { repo, fields } = await this.open();
+    const primary = fields.primary();
+    assertPlainValue(fields.entity, primary.propertyName, id);
+    const result = await repo.delete(compileWhere(fields, { [primary.propertyName]: id }) as never);
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws.
+   * `fn` gets this repository and a way to reach other whitelisted entities, all bound to
+   * the transaction.
+   */
+  async transaction<R>(fn: (repo: SecureRepository<T>, tx: SecureTransaction) => Promise<R>): Promise<R> {
+    if (this.manager !== undefined) return fn(this, new SecureTransaction(this.connection, this.manager, this.onSuspicious));
+    const source = await this.connection.dataSource();
+    return source.transaction(async (manager) => {
+      const tx = new SecureTransaction(this.connection, manager, this.onSuspicious);
+      return fn(tx.repository(this.target), tx);
+    });
+  }
+
+  private async open(): Promise<{ repo: Repository<T>; fields: EntityFields }> {
+    const manager = this.manager ?? (await this.connection.dataSource()).manager;
+    const repo = manager.getRepository(this.target);
+    this.fieldsOf ??= new EntityFields(repo.metadata, this.onSuspicious);
+    return { repo, fields: this.fieldsOf };
+  }
+}

@@ -1,0 +1,46 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A table for the repository tests. */
+@Entity({ name: 'students' })
+export class Student {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'int' })
+  grade!: number;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  email!: string | null;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/** A second table, reached through a transaction. */
+@Entity({ name: 'enrolments' })
+export class Enrolment {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'int' })
+  studentId!: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  course!: string;
+}
+
+/** Not registered with forFeature: off the whitelist. */
+@Entity({ name: 'secrets' })
+export class Secret {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar' })
+  value!: string;
+}

@@ -13,7 +13,7 @@ const prefix = process.env.NATS_SUBJECT_PREFIX ?? 'demo';
 
 const nats = await ensureNats();
 const service = spawn(process.execPath, [join(root, 'dist/apps/inventory/src/main.js')], {
-  env: { ...process.env, NATS_URL: nats.url, NATS_SUBJECT_PREFIX: prefix },
+  env: { INVENTORY_DATA_DIR: 'memory', ...process.env, NATS_URL: nats.url, NATS_SUBJECT_PREFIX: prefix },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const target = { servers: nats.url, subjectPrefix: prefix };

@@ -25,7 +25,7 @@ describe('inventory service', () => {
     const options = { service: 'inventory', servers: nats.url, subjectPrefix: prefix };
     service = await createTestApp({
       nats: options,
-      imports: [InventoryModule.forRoot(options)],
+      imports: [InventoryModule.forRoot(options, { embeddedDir: 'memory' })],
       logger: false,
       configure: (app) => app.useGlobalPipes(new RpcValidationPipe()),
     });
@@ -64,6 +64,16 @@ describe('inventory service', () => {
     } finally {
       await recorder.close();
     }
+  });
+
+  it('loses no reservation when several arrive at once', async () => {
+    const before = await callRpc<{ available: number; reserved: number }>(target(), 'inventory', 'get_stock', { sku: 'KB-101' });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => callRpc(target(), 'inventory', 'reserve', { sku: 'KB-101', quantity: 1, orderId: `burst-${i}` })));
+    await expect(callRpc(target(), 'inventory', 'get_stock', { sku: 'KB-101' })).resolves.toEqual({
+      sku: 'KB-101',
+      available: before.available - 10,
+      reserved: before.reserved + 10,
+    });
   });
 
   it('refuses to reserve more than is available', async () => {

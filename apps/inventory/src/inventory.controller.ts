@@ -17,14 +17,14 @@ export class InventoryController {
 
   /** inventory.get_stock */
   @Rpc()
-  get_stock(@Payload() query: StockQueryDto): StockLevel {
+  get_stock(@Payload() query: StockQueryDto): Promise<StockLevel> {
     return this.stock.level(query.sku);
   }
 
   /** inventory.reserve: holds stock for an order and announces it. */
   @Rpc({ timeoutMs: 2000 })
   async reserve(@Payload() reservation: ReservationDto): Promise<StockLevel> {
-    const level = this.stock.reserve(reservation.orderId, reservation.sku, reservation.quantity);
+    const level = await this.stock.reserve(reservation.orderId, reservation.sku, reservation.quantity);
     this.logger.log(`reserved ${reservation.quantity} x ${reservation.sku} for ${reservation.orderId}`);
     await this.client.emit('inventory.events.reserved', { ...reservation, remaining: level.available });
     return level;
@@ -32,8 +32,8 @@ export class InventoryController {
 
   /** An order was cancelled: what it held goes back on the shelf. */
   @Event('orders.events.cancelled')
-  release(@Payload() event: { orderId: string }): void {
-    const released = this.stock.release(event.orderId);
+  async release(@Payload() event: { orderId: string }): Promise<void> {
+    const released = await this.stock.release(event.orderId);
     this.logger.log(released ? `released stock of ${event.orderId}` : `nothing held by ${event.orderId}`);
   }
 }

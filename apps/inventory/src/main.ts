@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { CorrelationLogger } from '@cliffracer/correlation';
 import { createNatsMicroservice, RpcValidationPipe } from '@cliffracer/nats-transport';
-import { inventoryNatsOptions } from './inventory.config.js';
+import { inventoryDatabaseOptions, inventoryNatsOptions } from './inventory.config.js';
 import { InventoryModule } from './inventory.module.js';
 
 async function bootstrap(): Promise<void> {
   const nats = inventoryNatsOptions();
-  const app = await createNatsMicroservice(InventoryModule.forRoot(nats), nats, { logger: new CorrelationLogger() });
+  const app = await createNatsMicroservice(InventoryModule.forRoot(nats, inventoryDatabaseOptions()), nats, { logger: new CorrelationLogger() });
   app.useGlobalPipes(new RpcValidationPipe());
   app.enableShutdownHooks();
   await app.listen();

@@ -1,5 +1,8 @@
+import { InjectSecureRepository, type SecureRepository } from '@cliffracer/secure-repository';
 import { Injectable } from '@nestjs/common';
-import { OutOfStockError, UnknownSkuError } from './inventory.errors.js';
+import { OutOfStockError, StockBusyError, UnknownSkuError } from './inventory.errors.js';
+import { Reservation } from './stock/reservation.entity.js';
+import { StockItem } from './stock/stock-item.entity.js';
 
 export interface StockLevel {
   sku: string;
@@ -7,36 +10,64 @@ export interface StockLevel {
   reserved: number;
 }
 
-const INITIAL_STOCK: Record<string, number> = { 'KB-101': 25, 'MS-202': 40, 'MN-303': 5 };
+/** Times a reservation is tried again when another one changed the same SKU meanwhile. */
+const CONCURRENT_RETRIES = 5;
 
-/** Stock per SKU and the reservations held against it (per order), in memory. */
+/** Stock per SKU and the reservations held against it (per order), in the database. */
 @Injectable()
 export class StockStore {
-  private readonly available = new Map(Object.entries(INITIAL_STOCK));
-  private readonly reservations = new Map<string, { sku: string; quantity: number }>();
+  constructor(
+    @InjectSecureRepository(StockItem) private readonly items: SecureRepository<StockItem>,
+    @InjectSecureRepository(Reservation) private readonly reservations: SecureRepository<Reservation>,
+  ) {}
 
-  level(sku: string): StockLevel {
-    const available = this.available.get(sku);
-    if (available === undefined) throw new UnknownSkuError(sku);
-    let reserved = 0;
-    for (const r of this.reservations.values()) if (r.sku === sku) reserved += r.quantity;
-    return { sku, available, reserved };
+  async level(sku: string): Promise<StockLevel> {
+    const item = await this.items.findById(sku);
+    if (item === null) throw new UnknownSkuError(sku);
+    const held = await this.reservations.findMany({ where: { sku }, limit: 1000 });
+    return { sku, available: item.available, reserved: held.reduce((sum, r) => sum + r.quantity, 0) };
   }
 
-  reserve(orderId: string, sku: string, quantity: number): StockLevel {
-    const { available } = this.level(sku);
-    if (quantity > available) throw new OutOfStockError(sku, quantity, available);
-    this.available.set(sku, available - quantity);
-    this.reservations.set(orderId, { sku, quantity });
+  async reserve(orderId: string, sku: string, quantity: number): Promise<StockLevel> {
+    await this.adjust(sku, async (available, tx) => {
+      if (quantity > available) throw new OutOfStockError(sku, quantity, available);
+      await tx.repository(Reservation).create({ orderId, sku, quantity });
+      return available - quantity;
+    });
     return this.level(sku);
   }
 
   /** Gives back what an order held; false when it held nothing. */
-  release(orderId: string): boolean {
-    const reservation = this.reservations.get(orderId);
-    if (reservation === undefined) return false;
-    this.reservations.delete(orderId);
-    this.available.set(reservation.sku, (this.available.get(reservation.sku) ?? 0) + reservation.quantity);
-    return true;
+  async release(orderId: string): Promise<boolean> {
+    const reservation = await this.reservations.findById(orderId);
+    if (reservation === null) return false;
+    let released = false;
+    await this.adjust(reservation.sku, async (available, tx) => {
+      released = await tx.repository(Reservation).delete(orderId);
+      return released ? available + reservation.quantity : available;
+    });
+    return released;
+  }
+
+  // Sets a SKU's available units to what `change` makes of them, in one transaction. The
+  // update only applies if the count is still the one read, so concurrent reservations
+  // never lose each other's changes: the loser rolls back and tries again.
+  private async adjust(sku: string, change: (available: number, tx: StockTransaction) => Promise<number>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const applied = await this.items.transaction(async (items, tx) => {
+        const item = await items.findById(sku);
+        if (item === null) throw new UnknownSkuError(sku);
+        const next = await change(item.available, tx);
+        if (next === item.available) return true;
+        if ((await items.updateMany({ sku, available: item.available }, { available: next })) === 1) return true;
+        throw new StockBusyError(sku);
+      }).catch((error: unknown) => {
+        if (error instanceof StockBusyError && attempt < CONCURRENT_RETRIES) return false;
+        throw error;
+      });
+      if (applied) return;
+    }
   }
 }
+
+type StockTransaction = Parameters<Parameters<SecureRepository<StockItem>['transaction']>[0]>[1];

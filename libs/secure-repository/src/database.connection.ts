@@ -1,5 +1,5 @@
 import { CliffracerError } from '@cliffracer/common';
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import type { NormalizedSecureRepositoryOptions } from './interfaces/secure-repository-options.interface.js';
@@ -8,9 +8,11 @@ import type { NormalizedSecureRepositoryOptions } from './interfaces/secure-repo
  * The one database of a service: a TypeORM `DataSource` over `pg`, to the server at `url` or
  * to an embedded Postgres when there is none. Entities are registered by
  * `SecureRepositoryModule.forFeature` while the app is built; they are the table whitelist.
- * The source opens on first use, once every module had its say, and closes at shutdown.
+ * The source opens at bootstrap, once every module had its say (before a transport listens,
+ * so the first request does not wait for it), or at first use before that; it closes at
+ * shutdown.
  */
-export class DatabaseConnection implements OnApplicationShutdown {
+export class DatabaseConnection implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SecureRepository');
   private readonly entities = new Set<EntityTarget<ObjectLiteral>>();
   private opening?: Promise<DataSource>;
@@ -46,6 +48,10 @@ export class DatabaseConnection implements OnApplicationShutdown {
     } catch {
       return false;
     }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.dataSource();
   }
 
   async onApplicationShutdown(): Promise<void> {

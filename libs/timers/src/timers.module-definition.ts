@@ -9,3 +9,6 @@ export const {
   .setFactoryMethodName('createTimersOptions')
   .setExtras({ isGlobal: false }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();
+
+/** The options with defaults applied, checked once at boot. */
+export const NORMALIZED_TIMERS_OPTIONS = 'cliffracer:timers:normalized-options';

@@ -3,7 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import type { NormalizedTimersOptions, TimersModuleOptions } from './interfaces/timers-options.interface.js';
 import { TimersExplorer } from './timers.explorer.js';
 import { TimersMetadataAccessor } from './timers-metadata.accessor.js';
-import { TIMERS_OPTIONS, TimersConfigurableModule } from './timers.module-definition.js';
+import { NORMALIZED_TIMERS_OPTIONS, TIMERS_OPTIONS, TimersConfigurableModule } from './timers.module-definition.js';
 import { normalizeTimersOptions } from './timers.options.js';
 import { TimersRegistry } from './timers.registry.js';
 
@@ -21,23 +21,26 @@ import { TimersRegistry } from './timers.registry.js';
     TimersMetadataAccessor,
     TimersExplorer,
     {
-      provide: TimersRegistry,
+      provide: NORMALIZED_TIMERS_OPTIONS,
       inject: [TIMERS_OPTIONS],
-      useFactory: (options: TimersModuleOptions) => new TimersRegistry(normalizeTimersOptions(options).service),
+      useFactory: (options: TimersModuleOptions) => normalizeTimersOptions(options),
+    },
+    {
+      provide: TimersRegistry,
+      inject: [NORMALIZED_TIMERS_OPTIONS],
+      useFactory: (options: NormalizedTimersOptions) => new TimersRegistry(options.service),
     },
   ],
   exports: [TimersRegistry],
 })
 export class TimersModule extends TimersConfigurableModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Timers');
-  private readonly options: NormalizedTimersOptions;
 
   constructor(
     @Inject(TimersRegistry) private readonly registry: TimersRegistry,
-    @Inject(TIMERS_OPTIONS) options: TimersModuleOptions,
+    @Inject(NORMALIZED_TIMERS_OPTIONS) private readonly options: NormalizedTimersOptions,
   ) {
     super();
-    this.options = normalizeTimersOptions(options);
   }
 
   onApplicationBootstrap(): void {

@@ -178,6 +178,8 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   private outgoingHeaders() {
     const h = natsHeaders();
     h.set(CORRELATION_ID_HEADER, CorrelationContext.currentOrNewId());
+    const forwarded = CorrelationContext.forwardedHeaders();
+    if (forwarded !== undefined) for (const [name, value] of forwarded) h.set(name, value);
     return h;
   }
 

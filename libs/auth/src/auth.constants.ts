@@ -1,0 +1,10 @@
+/** Metadata keys of the auth decorators. */
+export const IS_PUBLIC_KEY = 'cliffracer:auth:public';
+export const ROLES_KEY = 'cliffracer:auth:roles';
+export const PERMISSIONS_KEY = 'cliffracer:auth:permissions';
+
+/** Where the verified user is kept on a request, an RPC context or a WebSocket client. */
+export const AUTH_USER = Symbol.for('cliffracer:auth:user');
+
+/** The NATS header (and HTTP header) that carries `Bearer <token>`. */
+export const AUTHORIZATION_HEADER = 'Authorization';

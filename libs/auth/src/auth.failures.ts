@@ -1,0 +1,30 @@
+import type { DebugLogger } from '@cliffracer/debug-logger';
+import { Logger } from '@nestjs/common';
+
+/**
+ * Counts refused requests per reason and logs each one (never the token): a warning, and
+ * with the debug logger on, an entry in `auth`. The counts feed health and metrics.
+ */
+export class AuthFailures {
+  private readonly logger = new Logger('Auth');
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly debug?: DebugLogger) {}
+
+  record(reason: string, transport: string, operation: string): void {
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+    this.logger.warn(`refused ${transport} ${operation}: ${reason}`);
+    this.debug?.log('auth', 'auth.refused', { reason, transport, operation }, 'warn');
+  }
+
+  /** Refusals so far, per reason. */
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  total(): number {
+    let sum = 0;
+    for (const count of this.counts.values()) sum += count;
+    return sum;
+  }
+}

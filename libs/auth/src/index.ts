@@ -1,0 +1,16 @@
+export { AUTH_USER, AUTHORIZATION_HEADER } from './auth.constants.js';
+export { AuthFailures } from './auth.failures.js';
+export { AuthModule } from './auth.module.js';
+export { DEFAULT_AUTH_OPTIONS, normalizeAuthOptions } from './auth.options.js';
+export { CurrentUser } from './decorators/current-user.decorator.js';
+export { Permissions } from './decorators/permissions.decorator.js';
+export { Public } from './decorators/public.decorator.js';
+export { Roles } from './decorators/roles.decorator.js';
+export { ForbiddenError } from './errors/forbidden.error.js';
+export { UnauthorizedError } from './errors/unauthorized.error.js';
+export type { AuthModuleOptions, JwtAlgorithm, NormalizedAuthOptions } from './interfaces/auth-options.interface.js';
+export type { AuthUser, TokenSubject } from './interfaces/auth-user.interface.js';
+export { JwtAuthGuard } from './jwt-auth.guard.js';
+export { JwtStrategy } from './jwt.strategy.js';
+export { PasswordHasher } from './password.hasher.js';
+export { TokenService } from './token.service.js';

@@ -1,0 +1,10 @@
+export { HealthController } from './health.controller.js';
+export { HTTP_CORRELATION_HEADER, useHttpCorrelation } from './http-correlation.js';
+export { HttpErrorsInterceptor } from './http-errors.interceptor.js';
+export { HttpFrontDoorModule } from './http-front-door.module.js';
+export type { HttpFrontDoorModuleOptions } from './http-front-door.options.js';
+export { MetricsController } from './metrics.controller.js';
+export { MetricsService } from './metrics.service.js';
+export { setupHttpFrontDoor } from './setup-http-front-door.js';
+export { TrafficStats } from './traffic.stats.js';
+export type { TrafficSnapshot } from './traffic.stats.js';

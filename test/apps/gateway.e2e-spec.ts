@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { UnauthorizedError } from '@cliffracer/auth';
+import { RpcValidationPipe } from '@cliffracer/nats-transport';
+import { callRpc, createTestApp, ensureNats, EventRecorder, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
+import { InventoryModule } from '../../apps/inventory/src/inventory.module.js';
+
+const AUTH = { secret: 'gateway-e2e-secret-of-at-least-32-chars', issuer: 'shop', audience: 'shop' };
+
+describe('gateway over HTTP', () => {
+  let nats: NatsEndpoint;
+  let inventory: TestApp;
+  let gateway: NestFastifyApplication;
+  let base: string;
+  let prefix: string;
+
+  const http = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
+        ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Not JSON (metrics): kept as text.
+    }
+    return { status: response.status, body: body as Record<string, unknown>, headers: response.headers };
+  };
+  const login = async (username: string, password: string) => (await http('POST', '/api/login', { body: { username, password } })).body.token as string;
+
+  beforeAll(async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    nats = await ensureNats();
+    prefix = uniquePrefix();
+    const inventoryNats = { service: 'inventory', servers: nats.url, subjectPrefix: prefix };
+    inventory = await createTestApp({
+      nats: inventoryNats,
+      imports: [InventoryModule.forRoot(inventoryNats, { embeddedDir: 'memory' })],
+      logger: false,
+      configure: (app) => app.useGlobalPipes(new RpcValidationPipe()),
+    });
+    gateway = await createGatewayApp({ service: 'gateway', servers: nats.url, subjectPrefix: prefix }, AUTH, { logger: false });
+    await gateway.startAllMicroservices();
+    await gateway.listen({ port: 0, host: '127.0.0.1' });
+    base = await gateway.getUrl();
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await inventory?.close();
+    await nats?.release();
+    jest.restoreAllMocks();
+  });
+
+  describe('health and metrics', () => {
+    it('answers /health', async () => {
+      expect(await http('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok', service: 'gateway' } });
+    });
+
+    it('answers /health/detailed with NATS, handlers, uptime and traffic', async () => {
+      const { status, body } = await http('GET', '/health/detailed');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ status: 'ok', nats: { connected: true }, database: 'not configured', handlers: 1 });
+      expect(body.traffic).toMatchObject({ handled: expect.any(Number), ratePerSecond: expect.any(Number) });
+      expect(typeof body.uptime_seconds).toBe('number');
+    });
+
+    it('serves Prometheus metrics with per-route counters and latency histograms', async () => {
+      await http('GET', '/api/stock/KB-101');
+      const { status, body, headers } = await http('GET', '/metrics');
+      expect(status).toBe(200);
+      expect(headers.get('content-type')).toContain('text/plain');
+      expect(body).toContain('cliffracer_http_requests_total{method="GET",route="/api/stock/:sku",status="200",service="gateway"}');
+      expect(body).toContain('cliffracer_http_request_duration_seconds_bucket');
+    });
+  });
+
+  describe('correlation', () => {
+    it('returns the X-Correlation-ID it was given, and carries it to the services called', async () => {
+      const recorder = await EventRecorder.start(nats.url, `${prefix}.inventory.events.reserved`);
+      try {
+        const token = await login('ann', 'ann-password');
+        const response = await http('POST', '/api/reservations', { token, body: { sku: 'MS-202', quantity: 1 }, headers: { 'x-correlation-id': 'http-flow-0001' } });
+        expect(response.status).toBe(201);
+        expect(response.headers.get('x-correlation-id')).toBe('http-flow-0001');
+        const [event] = await recorder.waitFor(1);
+        expect(event!.correlationId).toBe('http-flow-0001');
+      } finally {
+        await recorder.close();
+      }
+    });
+
+    it('makes one when none is given', async () => {
+      expect((await http('GET', '/health')).headers.get('x-correlation-id')).toMatch(/^[\w-]{8,}$/);
+    });
+  });
+
+  describe('auth', () => {
+    it('logs in over HTTP and over RPC, and refuses a wrong password', async () => {
+      expect(await login('ann', 'ann-password')).toMatch(/^ey/);
+      await expect(callRpc({ servers: nats.url, subjectPrefix: prefix }, 'gateway', 'login', { username: 'ann', password: 'ann-password' })).resolves.toHaveProperty('token');
+      expect(await http('POST', '/api/login', { body: { username: 'ann', password: 'nope' } })).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
+      await expect(callRpc({ servers: nats.url, subjectPrefix: prefix, errors: [UnauthorizedError] }, 'gateway', 'login', { username: 'x', password: 'y' })).rejects.toThrow(UnauthorizedError);
+    });
+
+    it('answers 401 without a token and with a bad one', async () => {
+      expect(await http('POST', '/api/reservations', { body: { sku: 'KB-101', quantity: 1 } })).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
+      expect((await http('GET', '/api/me', { token: 'not.a.token' })).status).toBe(401);
+    });
+
+    it('answers 403 to a user without the role', async () => {
+      const token = await login('viewer', 'viewer-password');
+      expect(await http('POST', '/api/reservations', { token, body: { sku: 'KB-101', quantity: 1 } })).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    });
+
+    it('gives the route the user', async () => {
+      const token = await login('ann', 'ann-password');
+      expect(await http('GET', '/api/me', { token })).toMatchObject({ status: 200, body: { sub: 'ann', roles: ['customer'] } });
+    });
+  });
+
+  describe('errors of the services', () => {
+    it('answers 422 with the service error when a business rule refuses', async () => {
+      const token = await login('ann', 'ann-password');
+      const { status, body } = await http('POST', '/api/reservations', { token, body: { sku: 'MN-303', quantity: 500 } });
+      expect(status).toBe(422);
+      expect(body).toMatchObject({ error: 'OutOfStockError', code: 'OUT_OF_STOCK', correlationId: expect.any(String) });
+    });
+
+    it('answers 400 with the failing fields for an invalid body', async () => {
+      const token = await login('ann', 'ann-password');
+      const { status, body } = await http('POST', '/api/reservations', { token, body: { sku: "x'; DROP TABLE stock;--", quantity: -1 } });
+      expect(status).toBe(400);
+      expect(body.code).toBe('VALIDATION_ERROR');
+      expect(JSON.stringify(body.data)).toContain('sku');
+      expect(JSON.stringify(body.data)).toContain('quantity');
+    });
+
+    it('answers an unknown SKU with the service\'s error code', async () => {
+      expect((await http('GET', '/api/stock/NOPE-1')).body).toMatchObject({ code: 'UNKNOWN_SKU' });
+    });
+  });
+});

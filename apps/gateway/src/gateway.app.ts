@@ -4,6 +4,7 @@ import { NatsServer, NatsServerRef, type NatsTransportModuleOptions, RpcValidati
 import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { GatewayModule } from './gateway.module.js';
 
 /**
@@ -14,6 +15,7 @@ export async function createGatewayApp(nats: NatsTransportModuleOptions, auth: A
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(nats, auth), new FastifyAdapter(), {
     logger: options.logger,
   });
+  app.useWebSocketAdapter(new WsAdapter(app));
   const server = new NatsServer(nats);
   app.get(NatsServerRef).attach(server);
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });

@@ -2,6 +2,7 @@ import { AuthModule, type AuthModuleOptions } from '@cliffracer/auth';
 import { HttpFrontDoorModule } from '@cliffracer/http';
 import { NatsTransportModule, type NatsTransportModuleOptions } from '@cliffracer/nats-transport';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { GATEWAY_NATS_OPTIONS, ShopEventsGateway } from './events/shop-events.gateway.js';
 import { ShopController } from './shop.controller.js';
 import { UserStore } from './users/user.store.js';
 import { UsersController } from './users/users.controller.js';
@@ -14,7 +15,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [NatsTransportModule.forRoot(nats), AuthModule.forRoot(auth), HttpFrontDoorModule.forRoot({ service: nats.service })],
       controllers: [ShopController, UsersController],
-      providers: [UserStore],
+      providers: [UserStore, ShopEventsGateway, { provide: GATEWAY_NATS_OPTIONS, useValue: nats }],
     };
   }
 }

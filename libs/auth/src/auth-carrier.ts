@@ -1,5 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { AUTH_USER, AUTHORIZATION_HEADER } from './auth.constants.js';
+import { AUTH_USER, AUTHORIZATION_HEADER, WS_TOKEN } from './auth.constants.js';
 import type { AuthUser } from './interfaces/auth-user.interface.js';
 
 type Carrier = Record<PropertyKey, unknown>;
@@ -13,7 +13,8 @@ function header(source: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function bearer(value: string | undefined): string | undefined {
+/** The token of an `Authorization: Bearer <token>` value. */
+export function bearer(value: string | undefined): string | undefined {
   const match = value === undefined ? null : /^Bearer[ ]+(\S+)$/i.exec(value.trim());
   return match?.[1];
 }
@@ -32,14 +33,15 @@ function carrierOf(context: ExecutionContext): Carrier {
 
 /**
  * The bearer token of a request: the `Authorization` header over HTTP and NATS; over a
- * WebSocket, the handshake's `auth.token` or `Authorization` header, or the message's `token`.
+ * WebSocket, the token the connection was opened with (`WS_TOKEN` on the client), the
+ * handshake's `auth.token` or `Authorization` header, or the message's `token`.
  */
 export function tokenOf(context: ExecutionContext): string | undefined {
   const type = context.getType<'http' | 'rpc' | 'ws'>();
   if (type !== 'ws') return bearer(header(carrierOf(context), AUTHORIZATION_HEADER));
-  const client = context.switchToWs().getClient<{ handshake?: { auth?: { token?: unknown }; headers?: Record<string, unknown> } }>();
+  const client = context.switchToWs().getClient<{ [WS_TOKEN]?: unknown; handshake?: { auth?: { token?: unknown }; headers?: Record<string, unknown> } }>();
   const data = context.switchToWs().getData<{ token?: unknown } | undefined>();
-  const fromHandshake = client?.handshake?.auth?.token ?? bearer(header(client?.handshake, AUTHORIZATION_HEADER));
+  const fromHandshake = client?.[WS_TOKEN] ?? client?.handshake?.auth?.token ?? bearer(header(client?.handshake, AUTHORIZATION_HEADER));
   const token = fromHandshake ?? (typeof data === 'object' && data !== null ? data.token : undefined);
   return typeof token === 'string' ? token : undefined;
 }

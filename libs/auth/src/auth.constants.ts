@@ -8,3 +8,6 @@ export const AUTH_USER = Symbol.for('cliffracer:auth:user');
 
 /** The NATS header (and HTTP header) that carries `Bearer <token>`. */
 export const AUTHORIZATION_HEADER = 'Authorization';
+
+/** Where a WebSocket gateway keeps the token a client connected with, for the guard. */
+export const WS_TOKEN = Symbol.for('cliffracer:auth:ws-token');

@@ -1,6 +1,7 @@
 import { CorrelationContext } from '@cliffracer/correlation';
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { WsException } from '@nestjs/websockets';
 import { setUser, tokenOf } from './auth-carrier.js';
 import { AUTHORIZATION_HEADER, IS_PUBLIC_KEY, PERMISSIONS_KEY, ROLES_KEY } from './auth.constants.js';
 import type { AuthFailures } from './auth.failures.js';
@@ -60,8 +61,10 @@ export class JwtAuthGuard implements CanActivate {
     ];
   }
 
-  // HTTP answers with its own status codes; NATS and WebSocket carry the typed error.
+  // HTTP answers with its own status codes, WebSocket with an `exception` event carrying the
+  // code; NATS carries the typed error.
   private refusal(context: ExecutionContext, error: UnauthorizedError | ForbiddenError): Error {
+    if (context.getType() === 'ws') return new WsException({ status: 'error', code: error.code, message: error.message });
     if (context.getType() !== 'http') return error;
     return error instanceof ForbiddenError
       ? new ForbiddenException({ statusCode: 403, error: 'Forbidden', code: error.code, message: error.message })

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { TokenService } from '@cliffracer/auth';
+import { RpcValidationPipe } from '@cliffracer/nats-transport';
+import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
+import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
+import { InventoryModule } from '../../apps/inventory/src/inventory.module.js';
+
+const AUTH = { secret: 'gateway-ws-secret-of-at-least-32-chars!', issuer: 'shop', audience: 'shop' };
+
+/** A WebSocket client that keeps every frame it receives. */
+class WsClient {
+  readonly frames: Array<Record<string, unknown>> = [];
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (raw) => this.frames.push(JSON.parse(String(raw)) as Record<string, unknown>));
+  }
+
+  static async open(url: string, token?: string): Promise<WsClient> {
+    const socket = new WebSocket(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+    const client = new WsClient(socket);
+    await once(socket, 'open');
+    return client;
+  }
+
+  send(event: string, data: unknown): void {
+    this.socket.send(JSON.stringify({ event, data }));
+  }
+
+  async frame(match: (frame: Record<string, unknown>) => boolean, timeoutMs = 3000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = this.frames.find(match);
+      if (found) return found;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`no matching frame; got ${JSON.stringify(this.frames)}`);
+  }
+}
+
+describe('gateway over WebSocket', () => {
+  let nats: NatsEndpoint;
+  let inventory: TestApp;
+  let gateway: NestFastifyApplication;
+  let base: string;
+  let tokens: TokenService;
+  const sockets: WebSocket[] = [];
+  const open = async (token?: string) => {
+    const client = await WsClient.open(`${base.replace('http', 'ws')}/ws`, token);
+    sockets.push(client.socket);
+    return client;
+  };
+
+  beforeAll(async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    nats = await ensureNats();
+    const prefix = uniquePrefix();
+    const inventoryNats = { service: 'inventory', servers: nats.url, subjectPrefix: prefix };
+    inventory = await createTestApp({
+      nats: inventoryNats,
+      imports: [InventoryModule.forRoot(inventoryNats, { embeddedDir: 'memory' })],
+      logger: false,
+      configure: (app) => app.useGlobalPipes(new RpcValidationPipe()),
+    });
+    gateway = await createGatewayApp({ service: 'gateway', servers: nats.url, subjectPrefix: prefix }, AUTH, { logger: false });
+    await gateway.startAllMicroservices();
+    await gateway.listen({ port: 0, host: '127.0.0.1' });
+    base = await gateway.getUrl();
+    tokens = gateway.get(TokenService);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.terminate();
+    await gateway?.close();
+    await inventory?.close();
+    await nats?.release();
+    jest.restoreAllMocks();
+  });
+
+  it('closes a connection without a valid token with 4401', async () => {
+    const client = await open();
+    const [code] = (await once(client.socket, 'close')) as [number];
+    expect(code).toBe(4401);
+    const forged = await open('not.a.token');
+    expect(((await once(forged.socket, 'close')) as [number])[0]).toBe(4401);
+  });
+
+  it('pushes the events of a subscribed topic, with their correlation ID', async () => {
+    const client = await open(await tokens.issue({ sub: 'ann', roles: ['customer'] }));
+    client.send('subscribe', { topic: 'reservations' });
+    await client.frame((f) => f.event === 'subscribed');
+    const token = await tokens.issue({ sub: 'ann', roles: ['customer'] });
+    const response = await fetch(`${base}/api/reservations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-correlation-id': 'ws-flow-00001' },
+      body: JSON.stringify({ sku: 'KB-101', quantity: 2 }),
+    });
+    expect(response.status).toBe(201);
+    const pushed = await client.frame((f) => f.event === 'reservations');
+    expect(pushed).toMatchObject({ correlationId: 'ws-flow-00001', data: { sku: 'KB-101', quantity: 2 } });
+  });
+
+  it('refuses a subscription to a user without the role with a FORBIDDEN exception', async () => {
+    const client = await open(await tokens.issue({ sub: 'viewer', roles: ['visitor'] }));
+    client.send('subscribe', { topic: 'reservations' });
+    expect(await client.frame((f) => f.event === 'exception')).toMatchObject({ data: { status: 'error', code: 'FORBIDDEN' } });
+  });
+
+  it('answers an unknown topic with an error event', async () => {
+    const client = await open(await tokens.issue({ sub: 'ann', roles: ['customer'] }));
+    client.send('subscribe', { topic: 'secrets' });
+    expect(await client.frame((f) => f.event === 'error')).toMatchObject({ data: { code: 'UNKNOWN_TOPIC' } });
+  });
+});

@@ -1,7 +1,9 @@
-// `npm run demo`: starts the sample inventory service as its own process on NATS
-// (the one at NATS_URL, or a nats-server started here), walks through its RPCs and events,
-// then keeps it running until Ctrl-C. `--once` stops after the walk-through.
+// `npm run demo`: starts the sample inventory service and the HTTP gateway, each as its own
+// process on NATS (the one at NATS_URL, or a nats-server started here), walks through their
+// RPCs, events and HTTP routes, then keeps them running until Ctrl-C. `--once` stops after
+// the walk-through.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,17 +14,52 @@ const once = process.argv.includes('--once');
 const prefix = process.env.NATS_SUBJECT_PREFIX ?? 'demo';
 
 const nats = await ensureNats();
-const service = spawn(process.execPath, [join(root, 'dist/apps/inventory/src/main.js')], {
-  env: { INVENTORY_DATA_DIR: 'memory', ...process.env, NATS_URL: nats.url, NATS_SUBJECT_PREFIX: prefix },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+const port = process.env.GATEWAY_PORT ?? '3000';
+const env = { ...process.env, NATS_URL: nats.url, NATS_SUBJECT_PREFIX: prefix };
+const services = [
+  spawn(process.execPath, [join(root, 'dist/apps/inventory/src/main.js')], {
+    env: { INVENTORY_DATA_DIR: 'memory', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  }),
+  // The demo's token secret lives as long as the demo; a deployment sets its own JWT_SECRET.
+  spawn(process.execPath, [join(root, 'dist/apps/gateway/src/main.js')], {
+    env: { JWT_SECRET: randomBytes(32).toString('hex'), ...env, GATEWAY_PORT: port },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  }),
+];
 const target = { servers: nats.url, subjectPrefix: prefix };
+const base = `http://127.0.0.1:${port}`;
 
 async function stop(code = 0) {
-  service.kill('SIGTERM');
-  await new Promise((resolve) => service.once('exit', resolve));
+  await Promise.all(
+    services.map((service) => {
+      service.kill('SIGTERM');
+      return new Promise((resolve) => (service.exitCode === null ? service.once('exit', resolve) : resolve()));
+    }),
+  );
   await nats.release();
   process.exit(code);
+}
+
+async function http(method, path, { token, body } = {}) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(body && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }), 'x-correlation-id': 'demo-http-1' },
+    body: body && JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+async function waitForGateway() {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`the gateway did not answer on ${base} within 15s`);
 }
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
@@ -65,9 +102,24 @@ try {
   );
   await step('inventory.nothing: no responders, answered at once', () => callRpc(target, 'inventory', 'nothing'));
   await events.close();
+  await waitForGateway();
+  await step(`HTTP POST ${base}/api/reservations without a token: 401`, () => http('POST', '/api/reservations', { body: { sku: 'KB-101', quantity: 1 } }));
+  const login = await http('POST', '/api/login', { body: { username: 'ann', password: 'ann-password' } });
+  await step('HTTP POST /api/login as ann: a token', async () => ({ status: login.status, token: `${login.body.token.slice(0, 24)}…` }));
+  await step('HTTP POST /api/reservations 1 x KB-101 as ann: the gateway calls inventory.reserve', () =>
+    http('POST', '/api/reservations', { token: login.body.token, body: { sku: 'KB-101', quantity: 1 } }),
+  );
+  await step('HTTP POST /api/reservations 500 x MN-303: 422, the service refused', () =>
+    http('POST', '/api/reservations', { token: login.body.token, body: { sku: 'MN-303', quantity: 500 } }),
+  );
+  await step('HTTP GET /health/detailed', async () => (await http('GET', '/health/detailed')).body);
   if (once) await stop(0);
-  console.log(`\nThe inventory service keeps running on ${nats.url} under the subject prefix "${prefix}".`);
-  console.log(`Try it with the NATS CLI, if installed:  nats req ${prefix}.inventory.get_stock '{"sku":"KB-101"}'`);
+  console.log(`\nThe services keep running on ${nats.url} under the subject prefix "${prefix}". Try:`);
+  console.log(`  curl ${base}/api/stock/KB-101`);
+  console.log(`  TOKEN=$(curl -s -X POST ${base}/api/login -H 'content-type: application/json' -d '{"username":"ann","password":"ann-password"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`);
+  console.log(`  curl -X POST ${base}/api/reservations -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"sku":"KB-101","quantity":1}'`);
+  console.log(`  curl ${base}/metrics`);
+  console.log(`  nats req ${prefix}.inventory.get_stock '{"sku":"KB-101"}'   (with the NATS CLI, if installed)`);
   console.log('Press Ctrl-C to stop.');
 } catch (error) {
   console.error(error);

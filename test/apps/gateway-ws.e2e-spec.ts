@@ -88,10 +88,10 @@ describe('gateway over WebSocket', () => {
   });
 
   it('pushes the events of a subscribed topic, with their correlation ID', async () => {
-    const client = await open(await tokens.issue({ sub: 'ann', roles: ['customer'] }));
+    const client = await open(await tokens.issue({ sub: 'ann', roles: ['customer'], permissions: ['events:read'] }));
     client.send('subscribe', { topic: 'reservations' });
     await client.frame((f) => f.event === 'subscribed');
-    const token = await tokens.issue({ sub: 'ann', roles: ['customer'] });
+    const token = await tokens.issue({ sub: 'ann', roles: ['customer'], permissions: ['orders:write'] });
     const response = await fetch(`${base}/api/reservations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-correlation-id': 'ws-flow-00001' },
@@ -108,8 +108,14 @@ describe('gateway over WebSocket', () => {
     expect(await client.frame((f) => f.event === 'exception')).toMatchObject({ data: { status: 'error', code: 'FORBIDDEN' } });
   });
 
+  it('refuses a subscription to a customer without the permission', async () => {
+    const client = await open(await tokens.issue({ sub: 'dan', roles: ['customer'] }));
+    client.send('subscribe', { topic: 'reservations' });
+    expect(await client.frame((f) => f.event === 'exception')).toMatchObject({ data: { code: 'FORBIDDEN', message: 'forbidden: missing permission events:read' } });
+  });
+
   it('answers an unknown topic with an error event', async () => {
-    const client = await open(await tokens.issue({ sub: 'ann', roles: ['customer'] }));
+    const client = await open(await tokens.issue({ sub: 'ann', roles: ['customer'], permissions: ['events:read'] }));
     client.send('subscribe', { topic: 'secrets' });
     expect(await client.frame((f) => f.event === 'error')).toMatchObject({ data: { code: 'UNKNOWN_TOPIC' } });
   });

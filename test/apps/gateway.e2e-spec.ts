@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { UnauthorizedError } from '@cliffracer/auth';
+import { TokenService, UnauthorizedError } from '@cliffracer/auth';
 import { RpcValidationPipe } from '@cliffracer/nats-transport';
 import { callRpc, createTestApp, ensureNats, EventRecorder, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
 import { Logger } from '@nestjs/common';
@@ -120,6 +120,13 @@ describe('gateway over HTTP', () => {
     it('answers 403 to a user without the role', async () => {
       const token = await login('viewer', 'viewer-password');
       expect(await http('POST', '/api/reservations', { token, body: { sku: 'KB-101', quantity: 1 } })).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    });
+
+    it('answers 403 to a customer without the permission', async () => {
+      const token = await gateway.get(TokenService).issue({ sub: 'dan', roles: ['customer'] });
+      const { status, body } = await http('POST', '/api/reservations', { token, body: { sku: 'KB-101', quantity: 1 } });
+      expect(status).toBe(403);
+      expect(body.message).toBe('forbidden: missing permission orders:write');
     });
 
     it('gives the route the user', async () => {

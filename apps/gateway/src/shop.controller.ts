@@ -1,4 +1,4 @@
-import { type AuthUser, CurrentUser, Public, Roles } from '@cliffracer/auth';
+import { type AuthUser, CurrentUser, Permissions, Public, Roles } from '@cliffracer/auth';
 import { NatsClient } from '@cliffracer/nats-transport';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -24,6 +24,7 @@ export class ShopController {
   }
 
   @Roles('customer')
+  @Permissions('orders:write')
   @Post('reservations')
   reserve(@Body() request: ReservationRequestDto, @CurrentUser() user: AuthUser) {
     return this.client.call('inventory', 'reserve', { ...request, orderId: `${user.sub}-${randomUUID()}` });

@@ -1,4 +1,4 @@
-import { AUTH_USER, bearer, Roles, TokenService, WS_TOKEN } from '@cliffracer/auth';
+import { AUTH_USER, bearer, Permissions, Roles, TokenService, WS_TOKEN } from '@cliffracer/auth';
 import { CORRELATION_ID_HEADER } from '@cliffracer/correlation';
 import { NatsClient, type NatsTransportModuleOptions, normalizeNatsTransportOptions } from '@cliffracer/nats-transport';
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
@@ -20,7 +20,7 @@ export const GATEWAY_NATS_OPTIONS = 'gateway:nats-options';
 /**
  * The shop's WebSocket door at `/ws`: a connection must bring a valid token (`Authorization:
  * Bearer` header or `?token=`), or is closed with 4401. A client sends
- * `{ "event": "subscribe", "data": { "topic": "reservations" } }` (customers only) and then
+ * `{ "event": "subscribe", "data": { "topic": "reservations" } }` (customers with `events:read`) and then
  * receives `{ event: <topic>, data, correlationId }` for every NATS event of that topic.
  */
 @WebSocketGateway({ path: '/ws' })
@@ -62,6 +62,7 @@ export class ShopEventsGateway implements OnGatewayInit, OnGatewayConnection, On
   }
 
   @Roles('customer')
+  @Permissions('events:read')
   @SubscribeMessage('subscribe')
   subscribe(@ConnectedSocket() client: WebSocket, @MessageBody() data: { topic?: unknown }) {
     const topic = typeof data?.topic === 'string' ? data.topic : '';

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { TokenService } from '@cliffracer/auth';
-import { RpcValidationPipe } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
-import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
-import { InventoryModule } from '../../apps/inventory/src/inventory.module.js';
+import { type Shop, startShop } from './shop-fixture.js';
 
 const AUTH = { secret: 'gateway-ws-secret-of-at-least-32-chars!', issuer: 'shop', audience: 'shop' };
 
@@ -41,8 +38,7 @@ class WsClient {
 }
 
 describe('gateway over WebSocket', () => {
-  let nats: NatsEndpoint;
-  let inventory: TestApp;
+  let shop: Shop;
   let gateway: NestFastifyApplication;
   let base: string;
   let tokens: TokenService;
@@ -55,27 +51,14 @@ describe('gateway over WebSocket', () => {
 
   beforeAll(async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    nats = await ensureNats();
-    const prefix = uniquePrefix();
-    const inventoryNats = { service: 'inventory', servers: nats.url, subjectPrefix: prefix };
-    inventory = await createTestApp({
-      nats: inventoryNats,
-      imports: [InventoryModule.forRoot(inventoryNats, { embeddedDir: 'memory' })],
-      logger: false,
-      configure: (app) => app.useGlobalPipes(new RpcValidationPipe()),
-    });
-    gateway = await createGatewayApp({ service: 'gateway', servers: nats.url, subjectPrefix: prefix }, AUTH, { logger: false });
-    await gateway.startAllMicroservices();
-    await gateway.listen({ port: 0, host: '127.0.0.1' });
-    base = await gateway.getUrl();
+    shop = await startShop(AUTH);
+    ({ gateway, base } = shop);
     tokens = gateway.get(TokenService);
   }, 60_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.terminate();
-    await gateway?.close();
-    await inventory?.close();
-    await nats?.release();
+    await shop?.close();
     jest.restoreAllMocks();
   });
 

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { TokenService, UnauthorizedError } from '@cliffracer/auth';
-import { RpcValidationPipe } from '@cliffracer/nats-transport';
-import { callRpc, createTestApp, ensureNats, EventRecorder, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import { callRpc, EventRecorder, type NatsEndpoint } from '@cliffracer/testing';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
-import { InventoryModule } from '../../apps/inventory/src/inventory.module.js';
+import { type Shop, startShop } from './shop-fixture.js';
 
 const AUTH = { secret: 'gateway-e2e-secret-of-at-least-32-chars', issuer: 'shop', audience: 'shop' };
 
 describe('gateway over HTTP', () => {
   let nats: NatsEndpoint;
-  let inventory: TestApp;
+  let shop: Shop;
   let gateway: NestFastifyApplication;
   let base: string;
   let prefix: string;
@@ -39,25 +37,12 @@ describe('gateway over HTTP', () => {
 
   beforeAll(async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    nats = await ensureNats();
-    prefix = uniquePrefix();
-    const inventoryNats = { service: 'inventory', servers: nats.url, subjectPrefix: prefix };
-    inventory = await createTestApp({
-      nats: inventoryNats,
-      imports: [InventoryModule.forRoot(inventoryNats, { embeddedDir: 'memory' })],
-      logger: false,
-      configure: (app) => app.useGlobalPipes(new RpcValidationPipe()),
-    });
-    gateway = await createGatewayApp({ service: 'gateway', servers: nats.url, subjectPrefix: prefix }, AUTH, { logger: false });
-    await gateway.startAllMicroservices();
-    await gateway.listen({ port: 0, host: '127.0.0.1' });
-    base = await gateway.getUrl();
+    shop = await startShop(AUTH);
+    ({ nats, gateway, base, prefix } = shop);
   }, 60_000);
 
   afterAll(async () => {
-    await gateway?.close();
-    await inventory?.close();
-    await nats?.release();
+    await shop?.close();
     jest.restoreAllMocks();
   });
 

@@ -1,5 +1,5 @@
 import { Public } from '@cliffracer/auth';
-import { NatsClient, NatsServerRef } from '@cliffracer/nats-transport';
+import { NatsClient, NatsServerRef, TransportError } from '@cliffracer/nats-transport';
 import { DatabaseConnection } from '@cliffracer/secure-repository';
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -62,6 +62,6 @@ export class HealthController {
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)));
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TransportError(`NATS did not answer a ping within ${ms}ms`)), ms)));
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

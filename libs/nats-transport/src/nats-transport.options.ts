@@ -11,6 +11,7 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   subjectPrefix: '',
   requestTimeoutMs: 5000,
   shutdownGraceMs: 10000,
+  maxConcurrentEvents: 64,
   maxReconnectAttempts: -1,
   reconnectTimeWaitMs: 250,
   deadLetterSubject: 'cliffracer.dead-letter',
@@ -35,7 +36,7 @@ export function normalizeNatsTransportOptions(
   if (!/^[A-Za-z0-9_-]+$/.test(merged.durableStream)) {
     throw new InvalidOptionsError(MODULE, `durableStream must be letters, digits, _ or -, got ${JSON.stringify(merged.durableStream)}`);
   }
-  for (const key of ['requestTimeoutMs', 'shutdownGraceMs', 'reconnectTimeWaitMs', 'durableMaxAgeMs'] as const) {
+  for (const key of ['requestTimeoutMs', 'shutdownGraceMs', 'maxConcurrentEvents', 'reconnectTimeWaitMs', 'durableMaxAgeMs'] as const) {
     assertPositiveInteger(key, merged[key]);
   }
   if (!isValidPrefix(merged.subjectPrefix)) {

@@ -12,6 +12,7 @@ import { MalformedPayloadError } from './errors/malformed-payload.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
 import { invokeHandler, withDeadline } from './handler-invoker.js';
+import { ConcurrencyLimiter } from './concurrency.limiter.js';
 import { EventDelivery } from './event-delivery.js';
 import { handledChannel, type HandledReport } from './nats-transport.diagnostics.js';
 import { InFlightRegistry } from './in-flight.registry.js';
@@ -61,11 +62,13 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private routes: NatsRoute[] = [];
   private durableConsumers: DurableConsumer[] = [];
   private readonly delivery: EventDelivery;
+  private readonly eventSlots: ConcurrencyLimiter;
 
   constructor(options: NatsTransportModuleOptions) {
     super();
     this.options = normalizeNatsTransportOptions(options);
     this.delivery = new EventDelivery(this.options, this.logger);
+    this.eventSlots = new ConcurrencyLimiter(this.options.maxConcurrentEvents);
   }
 
   /** Nest silently keeps the last of two handlers for one RPC; here that is an error at boot. */
@@ -169,8 +172,9 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.handleTracked(route, msg, () => this.answer(route, msg));
   }
 
+  // Counted in flight from arrival, so shutdown also waits for events still waiting their turn.
   private onEvent(route: NatsRoute, msg: Msg): void {
-    this.handleTracked(route, msg, () => this.delivery.deliverCore(route, msg, this.nc));
+    this.handleTracked(route, msg, () => this.eventSlots.schedule(() => this.delivery.deliverCore(route, msg, this.nc)));
   }
 
   /**

@@ -30,6 +30,12 @@ export interface NatsTransportModuleOptions {
    */
   shutdownGraceMs?: number;
   /**
+   * Core events one service handles at once; more wait their turn in arrival order. Bounding
+   * them keeps a burst from turning into thousands of live promise chains (and GC time).
+   * @default 64
+   */
+  maxConcurrentEvents?: number;
+  /**
    * Reconnect attempts after the connection is lost; -1 retries forever.
    * @default -1
    */

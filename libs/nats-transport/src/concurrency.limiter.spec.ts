@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConcurrencyLimiter } from './concurrency.limiter.js';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ConcurrencyLimiter', () => {
+  describe('schedule', () => {
+    it('never runs more than the limit at once, and runs every task in arrival order', async () => {
+      const limiter = new ConcurrencyLimiter(2);
+      const started: number[] = [];
+      let peak = 0;
+      const releases: Array<() => void> = [];
+      const results = [0, 1, 2, 3, 4].map((n) =>
+        limiter.schedule(async () => {
+          started.push(n);
+          peak = Math.max(peak, limiter.running);
+          await new Promise<void>((resolve) => releases.push(resolve));
+          return n * 10;
+        }),
+      );
+      await tick();
+      expect(started).toEqual([0, 1]);
+      expect(limiter.queued).toBe(3);
+      while (releases.length > 0) {
+        releases.shift()!();
+        await tick();
+      }
+      await expect(Promise.all(results)).resolves.toEqual([0, 10, 20, 30, 40]);
+      expect(started).toEqual([0, 1, 2, 3, 4]);
+      expect(peak).toBe(2);
+    });
+
+    it('passes a failure to its caller and frees the slot', async () => {
+      const limiter = new ConcurrencyLimiter(1);
+      const failing = limiter.schedule(async () => Promise.reject(new Error('boom')));
+      const next = limiter.schedule(async () => 'next');
+      await expect(failing).rejects.toThrow('boom');
+      await expect(next).resolves.toBe('next');
+      expect(limiter.running).toBe(0);
+    });
+
+    it('frees the slot when a task throws before returning a promise', async () => {
+      const limiter = new ConcurrencyLimiter(1);
+      await expect(limiter.schedule(() => { throw new Error('sync'); })).rejects.toThrow('sync');
+      await expect(limiter.schedule(async () => 'after')).resolves.toBe('after');
+    });
+  });
+});

@@ -60,9 +60,7 @@ export class SecureRepository<T extends ObjectLiteral> {
 
   async findById(id: unknown): Promise<T | null> {
     const { repo, fields } = await this.open();
-    const primary = fields.primary();
-    assertPlainValue(fields.entity, primary.propertyName, id);
-    return repo.findOne({ where: compileWhere(fields, { [primary.propertyName]: id }) as never });
+    return repo.findOne({ where: whereId(fields, id) as never });
   }
 
   async findOne(where: Where<T>): Promise<T | null> {
@@ -83,9 +81,7 @@ export class SecureRepository<T extends ObjectLiteral> {
   /** Changes one row; resolves the row as it now is, or null when there is none. */
   async update(id: unknown, changes: DeepPartial<T>): Promise<T | null> {
     const { repo, fields } = await this.open();
-    const primary = fields.primary();
-    assertPlainValue(fields.entity, primary.propertyName, id);
-    const where = compileWhere(fields, { [primary.propertyName]: id });
+    const where = whereId(fields, id);
     const result = await repo.update(where as never, checkEntityData(fields, changes, 'update') as never);
     return result.affected === 0 ? null : repo.findOne({ where: where as never });
   }
@@ -100,9 +96,7 @@ export class SecureRepository<T extends ObjectLiteral> {
   /** Deletes one row; resolves whether there was one. */
   async delete(id: unknown): Promise<boolean> {
     const { repo, fields } = await this.open();
-    const primary = fields.primary();
-    assertPlainValue(fields.entity, primary.propertyName, id);
-    const result = await repo.delete(compileWhere(fields, { [primary.propertyName]: id }) as never);
+    const result = await repo.delete(whereId(fields, id) as never);
     return (result.affected ?? 0) > 0;
   }
 
@@ -126,4 +120,11 @@ export class SecureRepository<T extends ObjectLiteral> {
     this.fieldsOf ??= new EntityFields(repo.metadata, this.onSuspicious);
     return { repo, fields: this.fieldsOf };
   }
+}
+
+/** The filter of one row by its primary key; the id must be plain data. */
+function whereId(fields: EntityFields, id: unknown) {
+  const primary = fields.primary();
+  assertPlainValue(fields.entity, primary.propertyName, id);
+  return compileWhere(fields, { [primary.propertyName]: id });
 }

@@ -22,8 +22,8 @@ const asStrings = (value: unknown): string[] => (Array.isArray(value) ? value.fi
 /**
  * Verifies tokens with passport-jwt: the algorithm pinned from the options (so `none` and an
  * RS/HS swap are refused), issuer, audience and `exp` required, clock tolerance applied. One
- * strategy serves every transport: the token is handed over as a bearer header whatever
- * carried it (an HTTP header, a NATS header, a WebSocket handshake).
+ * strategy serves every transport: callers hand it the token itself, whatever carried it (an
+ * HTTP header, a NATS header, a WebSocket handshake).
  */
 export class JwtStrategy {
   private readonly strategy: Strategy;

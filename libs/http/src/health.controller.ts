@@ -1,5 +1,5 @@
 import { Public } from '@cliffracer/auth';
-import { NatsClient, NatsServerRef, TransportError } from '@cliffracer/nats-transport';
+import { NatsClient, NatsServerRef, TransportError, withDeadline } from '@cliffracer/nats-transport';
 import { DatabaseConnection } from '@cliffracer/secure-repository';
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -47,7 +47,8 @@ export class HealthController {
     if (this.client === undefined) return { connected: false };
     try {
       const nc = await this.client.connect();
-      await withTimeout((nc as NatsConnection).flush(), NATS_PING_TIMEOUT_MS);
+      const ms = NATS_PING_TIMEOUT_MS;
+      await withDeadline((nc as NatsConnection).flush(), ms, () => new TransportError(`NATS did not answer a ping within ${ms}ms`));
       return { connected: true, server: nc.getServer() };
     } catch {
       return { connected: false };
@@ -58,10 +59,4 @@ export class HealthController {
     if (this.database === undefined) return 'not configured';
     return (await this.database.ping()) ? 'reachable' : 'unreachable';
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TransportError(`NATS did not answer a ping within ${ms}ms`)), ms)));
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

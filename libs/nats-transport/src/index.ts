@@ -35,6 +35,7 @@ export { NatsTransportModule } from './nats-transport.module.js';
 export { DEFAULT_NATS_TRANSPORT_OPTIONS, normalizeNatsTransportOptions } from './nats-transport.options.js';
 export { RpcErrorFilter } from './rpc-error.filter.js';
 export { RpcValidationPipe } from './rpc-validation.pipe.js';
+export { withDeadline } from './handler-invoker.js';
 export { INTERNAL_ERROR_CODE, statusOfWireError, toWireError } from './wire/wire-error.js';
 export type { WireError } from './wire/wire-error.js';
 export { NatsContext } from '@nestjs/microservices';

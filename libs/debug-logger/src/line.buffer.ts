@@ -11,14 +11,9 @@ const BACKSLASH = 0x5c;
 export class LineBuffer {
   private bytes = Buffer.allocUnsafeSlow(INITIAL_BYTES);
   private used = 0;
-  private lineCount = 0;
 
   get size(): number {
     return this.used;
-  }
-
-  get lines(): number {
-    return this.lineCount;
   }
 
   /** Bytes prepared once (a constant head, a cached timestamp). */
@@ -85,7 +80,6 @@ export class LineBuffer {
     this.ensure(1);
     this.bytes[this.used] = 0x0a;
     this.used += 1;
-    this.lineCount += 1;
     return this;
   }
 
@@ -99,7 +93,6 @@ export class LineBuffer {
     const written = this.bytes.subarray(0, this.used);
     this.bytes = Buffer.allocUnsafeSlow(Math.max(INITIAL_BYTES, this.used));
     this.used = 0;
-    this.lineCount = 0;
     return written;
   }
 

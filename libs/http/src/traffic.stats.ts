@@ -1,3 +1,5 @@
+import { durationPercentiles } from '@cliffracer/debug-logger';
+
 /** Requests kept for the latency percentiles. */
 const SAMPLES = 2048;
 /** The window of the request rate. */
@@ -38,10 +40,10 @@ export class TrafficStats {
     const since = this.now() - WINDOW_MS;
     let recent = 0;
     for (let i = 0; i < count; i += 1) if (this.times[i]! >= since) recent += 1;
-    const sorted = Array.from(this.durations.subarray(0, count)).sort((a, b) => a - b);
-    const pick = (q: number) => (count === 0 ? null : Math.round(sorted[Math.min(count - 1, Math.floor(q * count))]! * 1000) / 1000);
+    const { p50Ms, p99Ms } = durationPercentiles(Array.from(this.durations.subarray(0, count)));
+    const rounded = (ms: number | undefined) => (ms === undefined ? null : Math.round(ms * 1000) / 1000);
     // With the sample buffer full, the window may reach further back than the buffer holds.
     const windowMs = count === SAMPLES && recent === SAMPLES ? Math.max(1, this.now() - Math.min(...this.times)) : WINDOW_MS;
-    return { handled: this.handled, failed: this.failed, ratePerSecond: Math.round((recent / windowMs) * 1000 * 100) / 100, p50Ms: pick(0.5), p99Ms: pick(0.99) };
+    return { handled: this.handled, failed: this.failed, ratePerSecond: Math.round((recent / windowMs) * 1000 * 100) / 100, p50Ms: rounded(p50Ms), p99Ms: rounded(p99Ms) };
   }
 }

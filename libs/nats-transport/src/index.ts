@@ -14,7 +14,7 @@ export type { ErrorClass } from './interfaces/error-class.interface.js';
 export type { EventOptions, RpcOptions } from './interfaces/handler-metadata.interface.js';
 export type { NatsTransportModuleOptions } from './interfaces/nats-transport-options.interface.js';
 export { NatsClient } from './nats.client.js';
-export type { CallOptions, EmitResult } from './nats.client.js';
+export type { CallOptions, EmitOptions, EmitResult } from './nats.client.js';
 export { NatsServer } from './nats.server.js';
 export type { NatsRouteInfo } from './nats.server.js';
 export { NatsServerRef } from './nats-server.ref.js';

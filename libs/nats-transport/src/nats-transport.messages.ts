@@ -17,5 +17,7 @@ export const MESSAGES = {
   durableBroadcast: (subject: string) => `an event handler cannot be both durable and broadcast: ${subject}`,
   invalidDurableOption: (key: string, value: unknown) => `${key} must be a positive whole number, got ${JSON.stringify(value)}`,
   streamNotReady: (stream: string, subjects: string[]) => `stream ${stream} still lacks subjects after retries: ${subjects.join(', ')}`,
+  durablePublishFailed: (subject: string, timeoutMs: number, reason: string) =>
+    `durable event not stored within ${timeoutMs}ms (${reason}): ${subject}`,
   notConnected: () => 'the NATS server is not started: call listen() first',
 } as const;

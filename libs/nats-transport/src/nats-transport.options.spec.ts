@@ -10,6 +10,7 @@ describe('normalizeNatsTransportOptions', () => {
       subjectPrefix: '',
       requestTimeoutMs: 5000,
       maxReconnectAttempts: -1,
+      durableReplicas: 1,
     });
   });
 
@@ -26,6 +27,8 @@ describe('normalizeNatsTransportOptions', () => {
     [{ service: 's', maxReconnectAttempts: -2 }, /maxReconnectAttempts/],
     [{ service: 's', servers: [] }, /servers/],
     [{ service: 's', deadLetterSubject: 'dlq.>' }, /deadLetterSubject/],
+    [{ service: 's', durableReplicas: 0 }, /durableReplicas must be a whole number from 1 to 5/],
+    [{ service: 's', durableReplicas: 6 }, /durableReplicas/],
   ])('rejects %j', (options, message) => {
     expect(() => normalizeNatsTransportOptions(options)).toThrow(InvalidOptionsError);
     expect(() => normalizeNatsTransportOptions(options)).toThrow(message);

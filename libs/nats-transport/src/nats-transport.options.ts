@@ -17,6 +17,7 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   deadLetterSubject: 'cliffracer.dead-letter',
   durableStream: 'CLIFFRACER_EVENTS',
   durableMaxAgeMs: 7 * 24 * 3600 * 1000,
+  durableReplicas: 1,
   errors: [],
   connection: {},
 } as const satisfies Omit<NormalizedNatsTransportOptions, 'service' | 'errors'> & { errors: [] };
@@ -44,6 +45,9 @@ export function normalizeNatsTransportOptions(
   }
   if (!isValidSubject(merged.deadLetterSubject)) {
     throw new InvalidOptionsError(MODULE, `deadLetterSubject must be a subject without wildcards, got ${JSON.stringify(merged.deadLetterSubject)}`);
+  }
+  if (!Number.isInteger(merged.durableReplicas) || merged.durableReplicas < 1 || merged.durableReplicas > 5) {
+    throw new InvalidOptionsError(MODULE, `durableReplicas must be a whole number from 1 to 5, got ${merged.durableReplicas}`);
   }
   if (!Number.isInteger(merged.maxReconnectAttempts) || merged.maxReconnectAttempts < -1) {
     throw new InvalidOptionsError(MODULE, 'maxReconnectAttempts must be -1 or a whole number');

@@ -5,6 +5,7 @@ import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/
 import { EventEmitter } from 'node:events';
 import { from, type Observable } from 'rxjs';
 import { InvalidOptionsError } from '@cliffracer/common';
+import { DurablePublisher } from './durable/durable-publisher.js';
 import { NoRespondersError } from './errors/no-responders.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
@@ -28,6 +29,19 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/** Options of one event. */
+export interface EmitOptions {
+  /**
+   * Store the event in the durable stream and resolve once JetStream acknowledged it, retrying
+   * (under one message ID, so it is stored once) through reconnects and leader elections.
+   * Durable events keep the correlation ID but not forwarded credentials: a stored event must
+   * not hold a caller's token. @default false
+   */
+  durable?: boolean;
+  /** How long a durable event may take to be stored, in milliseconds. @default the module's `requestTimeoutMs` */
+  timeoutMs?: number;
+}
+
 /** What `emit` returns: a hot Observable (Nest style) that can also be awaited. */
 export type EmitResult = Observable<void> & PromiseLike<void>;
 
@@ -43,6 +57,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   private readonly logger = new Logger(NatsClient.name);
   readonly options: NormalizedNatsTransportOptions;
   private readonly rebuilder: ErrorRebuilder;
+  private readonly durable: DurablePublisher;
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
   private connecting?: Promise<NatsConnection>;
@@ -51,6 +66,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     super();
     this.options = normalizeNatsTransportOptions(options);
     this.rebuilder = new ErrorRebuilder(this.options.errors);
+    this.durable = new DurablePublisher(this.options);
   }
 
   /** Calls `<service>.<method>` and resolves its reply, or rejects with a typed error. */
@@ -62,9 +78,12 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     return this.request<TResult>(subject, payload, options.timeoutMs ?? this.options.requestTimeoutMs);
   }
 
-  /** Publishes an event on `subject` (under the subject prefix). Await it to learn of failures. */
-  override emit<TResult = void, TInput = unknown>(subject: string, payload?: TInput): Observable<TResult> & EmitResult {
-    const sent = this.publishEvent(subject, payload);
+  /**
+   * Publishes an event on `subject` (under the subject prefix). Await it to learn of failures;
+   * with `{ durable: true }` it resolves once the event is stored.
+   */
+  override emit<TResult = void, TInput = unknown>(subject: string, payload?: TInput, options: EmitOptions = {}): Observable<TResult> & EmitResult {
+    const sent = this.publishEvent(subject, payload, options);
     // Fire-and-forget callers must not crash the process with an unhandled rejection.
     sent.catch(() => undefined);
     const result = from(sent) as unknown as Observable<TResult> & EmitResult;
@@ -126,20 +145,29 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     return undefined as T;
   }
 
-  private async publishEvent(subject: string, payload: unknown): Promise<void> {
+  private async publishEvent(subject: string, payload: unknown, options: EmitOptions = {}): Promise<void> {
     if (!isValidSubject(subject)) {
       throw new InvalidOptionsError('NatsClient', MESSAGES.invalidSubject(subject));
     }
     const nc = this.nc ?? (await this.connect());
-    nc.publish(`${this.options.subjectPrefix}${subject}`, encodePayload(payload), { headers: this.outgoingHeaders() });
+    const target = `${this.options.subjectPrefix}${subject}`;
+    if (!options.durable) {
+      nc.publish(target, encodePayload(payload), { headers: this.outgoingHeaders() });
+      return;
+    }
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    await this.durable.publish(nc, target, encodePayload(payload), this.outgoingHeaders(false), timeoutMs);
   }
 
   private async request<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
     if (!callChannel.hasSubscribers) return this.exchange<T>(subject, payload, timeoutMs);
     const startedAt = performance.now();
-    const correlationId = CorrelationContext.currentOrNewId();
-    // The call runs in the ID it reports, so a call made at the edge reports the ID it sent.
-    return CorrelationContext.run(correlationId, () => this.exchange<T>(subject, payload, timeoutMs)).then(
+    const current = CorrelationContext.currentId();
+    const correlationId = current ?? CorrelationContext.currentOrNewId();
+    // A call made at the edge runs in the ID it reports; inside a request the context (and the
+    // headers it forwards) stays as it is.
+    const exchange = () => this.exchange<T>(subject, payload, timeoutMs);
+    return (current === undefined ? CorrelationContext.run(correlationId, exchange) : exchange()).then(
       (result) => {
         this.reportCall(subject, correlationId, startedAt, timeoutMs);
         return result;
@@ -175,10 +203,10 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     callChannel.publish(report);
   }
 
-  private outgoingHeaders() {
+  private outgoingHeaders(forward = true) {
     const h = natsHeaders();
     h.set(CORRELATION_ID_HEADER, CorrelationContext.currentOrNewId());
-    const forwarded = CorrelationContext.forwardedHeaders();
+    const forwarded = forward ? CorrelationContext.forwardedHeaders() : undefined;
     if (forwarded !== undefined) for (const [name, value] of forwarded) h.set(name, value);
     return h;
   }

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DurableConsumer } from './durable/durable-consumer.js';
 import { durableConsumerName } from './durable/durable-options.js';
-import { durableStreamName, ensureDurableStream } from './durable/durable-stream.js';
+import { durableStreamSettings, ensureDurableStream } from './durable/durable-stream.js';
 import { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
 import { MalformedPayloadError } from './errors/malformed-payload.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
@@ -144,12 +144,13 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   /** Creates or extends the shared stream, then one durable consumer per durable handler. */
   private async startDurable(nc: NatsConnection, routes: NatsRoute[]): Promise<void> {
     if (routes.length === 0) return;
-    const { subjectPrefix, service, deadLetterSubject, durableStream, durableMaxAgeMs } = this.options;
+    const { subjectPrefix, service, deadLetterSubject } = this.options;
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
-    const stream = durableStreamName(subjectPrefix, durableStream);
+    const settings = durableStreamSettings(this.options);
+    const stream = settings.name;
     const subjects = [...routes.map((route) => route.subject), `${subjectPrefix}${deadLetterSubject}.>`];
-    await ensureDurableStream(jsm, stream, subjects, durableMaxAgeMs);
+    await ensureDurableStream(jsm, settings, subjects);
     for (const route of routes) {
       const consumer = new DurableConsumer(js, stream, durableConsumerName(service, route.durable!), route.subject, route.durable!, this.logger);
       this.durableConsumers.push(consumer);

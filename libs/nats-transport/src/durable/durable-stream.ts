@@ -1,5 +1,6 @@
 import { JetStreamApiCodes, JetStreamApiError, RetentionPolicy, type JetStreamManager } from '@nats-io/jetstream';
 import { TransportError } from '../errors/transport.error.js';
+import type { NormalizedNatsTransportOptions } from '../interfaces/nats-transport-options.interface.js';
 import { MESSAGES } from '../nats-transport.messages.js';
 import { subjectCovers } from '../subjects.js';
 
@@ -24,16 +25,29 @@ export function mergeSubjects(existing: string[], wanted: string[]): string[] {
   return merged;
 }
 
+/** Where durable events of one environment are stored, and how. */
+export interface DurableStreamSettings {
+  name: string;
+  maxAgeMs: number;
+  /** Copies kept on a cluster; only applies when the stream is created. */
+  replicas: number;
+}
+
+/** The shared stream of the transport's options: its prefixed name, age limit and replicas. */
+export function durableStreamSettings(options: NormalizedNatsTransportOptions): DurableStreamSettings {
+  return {
+    name: durableStreamName(options.subjectPrefix, options.durableStream),
+    maxAgeMs: options.durableMaxAgeMs,
+    replicas: options.durableReplicas,
+  };
+}
+
 /**
  * Creates the stream, or adds the missing subjects to it. Services of one environment share
  * the stream and may update it at the same moment, so the result is read back and retried.
  */
-export async function ensureDurableStream(
-  jsm: JetStreamManager,
-  name: string,
-  subjects: string[],
-  maxAgeMs: number,
-): Promise<void> {
+export async function ensureDurableStream(jsm: JetStreamManager, stream: DurableStreamSettings, subjects: string[]): Promise<void> {
+  const { name, maxAgeMs, replicas } = stream;
   let lastError: unknown;
   // A failed add or update (another service won the race) is read back on the next round.
   const remember = (error: unknown) => {
@@ -42,7 +56,13 @@ export async function ensureDurableStream(
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const current = await streamSubjects(jsm, name);
     if (current === undefined) {
-      const config = { name, subjects: mergeSubjects([], subjects), retention: RetentionPolicy.Limits, max_age: maxAgeMs * 1_000_000 };
+      const config = {
+        name,
+        subjects: mergeSubjects([], subjects),
+        retention: RetentionPolicy.Limits,
+        max_age: maxAgeMs * 1_000_000,
+        num_replicas: replicas,
+      };
       await jsm.streams.add(config).catch(remember);
       continue;
     }

@@ -63,6 +63,12 @@ export interface NatsTransportModuleOptions {
    */
   durableMaxAgeMs?: number;
   /**
+   * Copies of the durable stream a NATS cluster keeps (1 to 5); 3 survives the loss of one
+   * node. Applies when the stream is created.
+   * @default 1
+   */
+  durableReplicas?: number;
+  /**
    * Error classes the client rebuilds by name when a remote handler throws them;
    * others arrive as `RemoteError`.
    * @default []

@@ -65,13 +65,30 @@ export class DatabaseConnection implements OnApplicationBootstrap, OnApplication
 
   private async open(): Promise<DataSource> {
     const { options } = this;
-    let url = options.url;
-    if (url === undefined) {
-      this.embedded = await EmbeddedPostgres.start(options.embeddedDir);
-      url = this.embedded.url;
+    const { schema } = options;
+    if (options.url === undefined) {
+      this.embedded = await EmbeddedPostgres.start(options.embeddedDir, schema);
       this.logger.log(`no database URL given: embedded Postgres in ${options.embeddedDir}`);
+      // One process owns an embedded database: nothing else can migrate it meanwhile.
+      return this.dataSourceFor(this.embedded.url, { max: 1 }).initialize();
     }
-    const source = new DataSource({
+    const source = this.dataSourceFor(options.url, {
+      max: options.pool.max,
+      idleTimeoutMillis: options.pool.idleTimeoutMs,
+      connectionTimeoutMillis: options.pool.connectionTimeoutMs,
+      // Migrations write unqualified table names: they must land in the service's schema.
+      ...(schema !== 'public' && { options: `-c search_path="${schema}"` }),
+    });
+    await whileLocked(options.url, schema, async (lockHolder) => {
+      if (schema !== 'public') await lockHolder.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await source.initialize();
+    });
+    return source;
+  }
+
+  private dataSourceFor(url: string, extra: Record<string, unknown>): DataSource {
+    const { options } = this;
+    return new DataSource({
       type: 'postgres',
       url,
       schema: options.schema,
@@ -80,17 +97,24 @@ export class DatabaseConnection implements OnApplicationBootstrap, OnApplication
       migrations: options.migrations,
       migrationsRun: options.migrationsRun,
       invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
-      extra: this.embedded
-        ? { max: 1 }
-        : { max: options.pool.max, idleTimeoutMillis: options.pool.idleTimeoutMs, connectionTimeoutMillis: options.pool.connectionTimeoutMs },
+      extra,
     });
-    if (options.schema !== 'public' && options.synchronize) {
-      // synchronize creates tables, not the schema that holds them.
-      const probe = new DataSource({ type: 'postgres', url, extra: { max: 1 } });
-      await probe.initialize();
-      await probe.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-      await probe.destroy();
-    }
-    return source.initialize();
+  }
+}
+
+/**
+ * Runs `work` (creating the schema, synchronizing, migrating) while holding a Postgres advisory
+ * lock on the schema: instances of one service starting together would otherwise race to
+ * create the same tables, and all but one would fail.
+ */
+async function whileLocked(url: string, schema: string, work: (lockHolder: DataSource) => Promise<void>): Promise<void> {
+  const lockHolder = new DataSource({ type: 'postgres', url, extra: { max: 1 } });
+  await lockHolder.initialize();
+  const key = `cliffracer:schema:${schema}`;
+  try {
+    await lockHolder.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    await work(lockHolder);
+  } finally {
+    await lockHolder.destroy();
   }
 }

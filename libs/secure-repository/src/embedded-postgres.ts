@@ -17,11 +17,15 @@ export class EmbeddedPostgres {
     readonly url: string,
   ) {}
 
-  /** Opens (or creates) the database in `dir` (`'memory'`: in memory) and serves it. */
-  static async start(dir: string): Promise<EmbeddedPostgres> {
+  /**
+   * Opens (or creates) the database in `dir` (`'memory'`: in memory) and serves it, with
+   * `schema` (a checked identifier) created and first on the search path of its one session.
+   */
+  static async start(dir: string, schema = 'public'): Promise<EmbeddedPostgres> {
     const dataDir = dir === 'memory' ? undefined : resolve(dir);
     if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
     const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+    if (schema !== 'public') await db.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}"`);
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
     await server.start();
     const { port } = new URL(`postgres://${server.getServerConn()}`);

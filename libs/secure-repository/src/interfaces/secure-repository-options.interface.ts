@@ -18,7 +18,11 @@ export interface SecureRepositoryModuleOptions {
    * @default undefined (embedded)
    */
   url?: string;
-  /** Postgres schema of the tables (tests give each run its own). @default 'public' */
+  /**
+   * Postgres schema of the tables, created when missing and first on the connections' search
+   * path, so migrations land in it too: services sharing one server each keep their own.
+   * @default 'public'
+   */
   schema?: string;
   /** Folder of the embedded database; `'memory'` keeps it in memory. @default './.pgdata' */
   embeddedDir?: string;

@@ -22,9 +22,9 @@ class Twin {
   beat(): void {}
 }
 
-async function boot(providers: Array<typeof Heartbeat | typeof Twin>, enabled = true): Promise<INestApplicationContext> {
+async function boot(providers: Array<typeof Heartbeat | typeof Twin>, enabled = true, intervals?: Record<string, number>): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
-    imports: [TimersModule.forRoot({ enabled })],
+    imports: [TimersModule.forRoot({ enabled, intervals })],
     providers,
   }).compile();
   moduleRef.useLogger(false);
@@ -60,6 +60,18 @@ describe('TimersModule', () => {
     await jest.advanceTimersByTimeAsync(5000);
     expect(app.get(Heartbeat).beats).toBe(0);
     await app.close();
+  });
+
+  it('runs a timer at the interval configured for its name instead of the declared one', async () => {
+    const app = await boot([Heartbeat], true, { 'Heartbeat.beat': 200 });
+    await jest.advanceTimersByTimeAsync(1100);
+    expect(app.get(Heartbeat).beats).toBe(6);
+    expect(app.get(TimersRegistry).list()).toEqual([{ name: 'Heartbeat.beat', intervalMs: 200, eager: true, running: false }]);
+    await app.close();
+  });
+
+  it('refuses an interval that is not a positive whole number at boot', async () => {
+    await expect(boot([Heartbeat], true, { 'Heartbeat.beat': 0 })).rejects.toThrow('intervals.Heartbeat.beat must be a positive whole number of milliseconds, got 0');
   });
 
   it('refuses two timers with one name at init', async () => {

@@ -28,7 +28,7 @@ import { TimersRegistry } from './timers.registry.js';
     {
       provide: TimersRegistry,
       inject: [NORMALIZED_TIMERS_OPTIONS],
-      useFactory: (options: NormalizedTimersOptions) => new TimersRegistry(options.service),
+      useFactory: (options: NormalizedTimersOptions) => new TimersRegistry(options.service, options.intervals),
     },
   ],
   exports: [TimersRegistry],

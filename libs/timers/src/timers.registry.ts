@@ -9,11 +9,18 @@ export class TimersRegistry {
   private readonly logger = new Logger('Timers');
   private readonly loops = new Map<string, TimerLoop>();
 
-  /** @param service put on run reports (`TimersModuleOptions.service`) */
-  constructor(private readonly service = '') {}
+  /**
+   * @param service put on run reports (`TimersModuleOptions.service`)
+   * @param intervals intervals by timer name that replace the declared ones
+   */
+  constructor(
+    private readonly service = '',
+    private readonly intervals: Readonly<Record<string, number>> = {},
+  ) {}
 
-  add(spec: TimerMetadata, task: () => unknown): void {
-    if (this.loops.has(spec.name)) throw new DuplicateTimerError(spec.name);
+  add(declared: TimerMetadata, task: () => unknown): void {
+    if (this.loops.has(declared.name)) throw new DuplicateTimerError(declared.name);
+    const spec = { ...declared, intervalMs: this.intervals[declared.name] ?? declared.intervalMs };
     this.loops.set(spec.name, new TimerLoop(spec, task, (report) => this.logFailure(report), this.service));
   }
 
@@ -23,6 +30,7 @@ export class TimersRegistry {
   }
 
   startAll(): void {
+    for (const name of Object.keys(this.intervals)) if (!this.loops.has(name)) this.logger.warn(MESSAGES.unknownInterval(name));
     for (const loop of this.loops.values()) loop.start();
   }
 

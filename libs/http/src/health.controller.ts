@@ -24,7 +24,7 @@ export class HealthController {
 
   @Get()
   live() {
-    return { status: 'ok', service: this.options.service };
+    return { status: 'ok', service: this.options.service, ...this.instance() };
   }
 
   @Get('detailed')
@@ -34,12 +34,17 @@ export class HealthController {
     return {
       status: healthy ? 'ok' : 'degraded',
       service: this.options.service,
+      ...this.instance(),
       uptime_seconds: Math.round((Date.now() - this.startedAt) / 1000),
       nats,
       database,
       handlers: this.serverRef?.attached ? this.serverRef.get().describeRoutes().length : 0,
       traffic: this.metrics.traffic.snapshot(),
     };
+  }
+
+  private instance(): { instance?: string } {
+    return this.options.instance === undefined ? {} : { instance: this.options.instance };
   }
 
   // A PING/PONG round trip: connected means the server answers now.

@@ -1,3 +1,5 @@
+export { createHttpService } from './create-http-service.js';
+export type { HttpServiceOptions } from './create-http-service.js';
 export { HealthController } from './health.controller.js';
 export { HTTP_CORRELATION_HEADER, useHttpCorrelation } from './http-correlation.js';
 export { HttpErrorsInterceptor } from './http-errors.interceptor.js';

@@ -1,125 +1,103 @@
-// `npm run demo`: starts the sample inventory service and the HTTP gateway, each as its own
-// process on NATS (the one at NATS_URL, or a nats-server started here), walks through their
-// RPCs, events and HTTP routes, then keeps them running until Ctrl-C. `--once` stops after
-// the walk-through.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+// `npm run demo`: starts the sample shop (inventory, payments, orders, notifications and the
+// HTTP/WebSocket gateway, each its own process) on NATS (the server at NATS_URL, or a
+// nats-server started here), walks through an order over HTTP with its live notifications,
+// then keeps it all running until Ctrl-C and prints how to try it. `--once` stops after the
+// walk-through.
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { startServices, stopServices, waitForHealth } from './demo-services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { ensureNats, callRpc, EventRecorder } = await import(join(root, 'dist/libs/testing/src/index.js'));
-const { CorrelationContext } = await import(join(root, 'dist/libs/correlation/src/index.js'));
+const { ensureNats, freePort } = await import(join(root, 'dist/libs/testing/src/index.js'));
+const { formatSessionId } = await import(join(root, 'dist/libs/debug-logger/src/index.js'));
 const once = process.argv.includes('--once');
 const prefix = process.env.NATS_SUBJECT_PREFIX ?? 'demo';
+const debugDir = resolve(process.env.DEBUG_LOG_DIR ?? join(root, 'debug_logs'));
+const sessionId = formatSessionId();
 
 const nats = await ensureNats();
-const port = process.env.GATEWAY_PORT ?? '3000';
-const env = { ...process.env, NATS_URL: nats.url, NATS_SUBJECT_PREFIX: prefix };
-const services = [
-  spawn(process.execPath, [join(root, 'dist/apps/inventory/src/main.js')], {
-    env: { INVENTORY_DATA_DIR: 'memory', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  }),
-  // The demo's token secret lives as long as the demo; a deployment sets its own JWT_SECRET.
-  spawn(process.execPath, [join(root, 'dist/apps/gateway/src/main.js')], {
-    env: { JWT_SECRET: randomBytes(32).toString('hex'), ...env, GATEWAY_PORT: port },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  }),
-];
-const target = { servers: nats.url, subjectPrefix: prefix };
-const base = `http://127.0.0.1:${port}`;
+const gatewayPort = Number(process.env.GATEWAY_PORT ?? 3000);
+const { services, secrets } = await startServices({ root, natsUrl: nats.url, prefix, debugDir, sessionId, freePort, gatewayPort });
+const base = `http://127.0.0.1:${gatewayPort}`;
 
 async function stop(code = 0) {
-  await Promise.all(
-    services.map((service) => {
-      service.kill('SIGTERM');
-      return new Promise((resolve) => (service.exitCode === null ? service.once('exit', resolve) : resolve()));
-    }),
-  );
+  await stopServices(services);
   await nats.release();
   process.exit(code);
 }
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
 
-async function http(method, path, { token, body } = {}) {
+async function http(method, path, { token, body, correlationId } = {}) {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(body && { 'content-type': 'application/json' }), ...(token && { authorization: `Bearer ${token}` }), 'x-correlation-id': 'demo-http-1' },
+    headers: {
+      ...(body && { 'content-type': 'application/json' }),
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(correlationId && { 'x-correlation-id': correlationId }),
+    },
     body: body && JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
 }
 
-async function waitForGateway() {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error(`the gateway did not answer on ${base} within 15s`);
-}
-process.on('SIGINT', () => void stop());
-process.on('SIGTERM', () => void stop());
-
-async function waitUntilReady() {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    try {
-      return await callRpc(target, 'inventory', 'get_stock', { sku: 'KB-101' }, { timeoutMs: 500 });
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error('the inventory service did not answer within 15s');
+/** The customer's live notifications over the gateway's WebSocket. */
+async function liveFeed(token) {
+  const socket = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${token}` } });
+  const frames = [];
+  socket.on('message', (raw) => frames.push(JSON.parse(String(raw))));
+  await new Promise((ok, fail) => socket.once('open', ok).once('error', fail));
+  socket.send(JSON.stringify({ event: 'subscribe', data: { topic: 'notifications' } }));
+  return { socket, frames };
 }
 
 async function step(title, run) {
   try {
     console.log(`\n▶ ${title}\n  ${JSON.stringify(await run())}`);
   } catch (error) {
-    console.log(`\n▶ ${title}\n  ${error.name} (${error.remoteName ?? error.code}): ${error.message}`);
+    console.log(`\n▶ ${title}\n  ${error.name}: ${error.message}`);
   }
 }
 
+const brief = ({ status, body }) => ({ status, id: body.id, state: body.status, amountCents: body.amountCents, failure: body.failure ?? undefined, code: body.code });
+
 try {
-  await waitUntilReady();
-  const events = await EventRecorder.start(nats.url, `${prefix}.inventory.events.>`);
-  await step('inventory.get_stock MN-303', () => callRpc(target, 'inventory', 'get_stock', { sku: 'MN-303' }));
-  await step('inventory.reserve 2 x MN-303 (correlation ID demo-order-1: see it on the service log lines)', () =>
-    CorrelationContext.run('demo-order-1', () =>
-      callRpc(target, 'inventory', 'reserve', { sku: 'MN-303', quantity: 2, orderId: 'order-1' }),
-    ),
-  );
-  await step('event seen on inventory.events.reserved', async () => (await events.waitFor(1))[0].payload);
-  await step('inventory.reserve 50 x MN-303: out of stock, a typed remote error', () =>
-    callRpc(target, 'inventory', 'reserve', { sku: 'MN-303', quantity: 50, orderId: 'order-2' }),
-  );
-  await step('inventory.reserve with a bad payload: a validation error, the handler never runs', () =>
-    callRpc(target, 'inventory', 'reserve', { sku: "x'; DROP TABLE stock;--", quantity: -1 }),
-  );
-  await step('inventory.nothing: no responders, answered at once', () => callRpc(target, 'inventory', 'nothing'));
-  await events.close();
-  await waitForGateway();
-  await step(`HTTP POST ${base}/api/reservations without a token: 401`, () => http('POST', '/api/reservations', { body: { sku: 'KB-101', quantity: 1 } }));
+  await waitForHealth(services);
   const login = await http('POST', '/api/login', { body: { username: 'ann', password: 'ann-password' } });
-  await step('HTTP POST /api/login as ann: a token', async () => ({ status: login.status, token: `${login.body.token.slice(0, 24)}…` }));
-  await step('HTTP POST /api/reservations 1 x KB-101 as ann: the gateway calls inventory.reserve', () =>
-    http('POST', '/api/reservations', { token: login.body.token, body: { sku: 'KB-101', quantity: 1 } }),
+  const token = login.body.token;
+  const feed = await liveFeed(token);
+  await step('POST /api/login as ann: a token', async () => ({ status: login.status, token: `${token.slice(0, 24)}…` }));
+  await step('POST /api/orders 2 x KB-101 (X-Correlation-ID demo-order-1): reserved, charged, paid', async () =>
+    brief(await http('POST', '/api/orders', { token, body: { sku: 'KB-101', quantity: 2, paymentToken: 'tok_visa' }, correlationId: 'demo-order-1' })),
   );
-  await step('HTTP POST /api/reservations 500 x MN-303: 422, the service refused', () =>
-    http('POST', '/api/reservations', { token: login.body.token, body: { sku: 'MN-303', quantity: 500 } }),
+  const declined = await http('POST', '/api/orders', { token, body: { sku: 'MS-202', quantity: 1, paymentToken: 'tok_declined' }, correlationId: 'demo-order-2' });
+  await step('POST /api/orders with a declined card: the order waits for a payment', async () => brief(declined));
+  await step(`POST /api/orders/${declined.body.id}/pay with another card: paid`, async () =>
+    brief(await http('POST', `/api/orders/${declined.body.id}/pay`, { token, body: { paymentToken: 'tok_visa' } })),
   );
-  await step('HTTP GET /health/detailed', async () => (await http('GET', '/health/detailed')).body);
+  await step('POST /api/orders 100 x MN-303: 422, the inventory refused', async () =>
+    brief(await http('POST', '/api/orders', { token, body: { sku: 'MN-303', quantity: 100, paymentToken: 'tok_visa' } })),
+  );
+  await step('POST /api/orders without a token: 401', async () => brief(await http('POST', '/api/orders', { body: { sku: 'KB-101', quantity: 1, paymentToken: 'tok_visa' } })));
+  await new Promise((r) => setTimeout(r, 500));
+  await step('notifications pushed on the WebSocket (durable order events → notifications → gateway)', async () =>
+    feed.frames.filter((f) => f.event === 'notifications').map((f) => `${f.data.kind} [cid=${f.correlationId}]: ${f.data.message}`),
+  );
+  await step('GET /health/detailed of the gateway', async () => (await http('GET', '/health/detailed')).body);
+  feed.socket.close();
   if (once) await stop(0);
-  console.log(`\nThe services keep running on ${nats.url} under the subject prefix "${prefix}". Try:`);
-  console.log(`  curl ${base}/api/stock/KB-101`);
+  console.log(`\nThe shop keeps running on ${nats.url} under the subject prefix "${prefix}". Try:`);
   console.log(`  TOKEN=$(curl -s -X POST ${base}/api/login -H 'content-type: application/json' -d '{"username":"ann","password":"ann-password"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`);
-  console.log(`  curl -X POST ${base}/api/reservations -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"sku":"KB-101","quantity":1}'`);
-  console.log(`  curl ${base}/metrics`);
-  console.log(`  nats req ${prefix}.inventory.get_stock '{"sku":"KB-101"}'   (with the NATS CLI, if installed)`);
+  console.log(`  curl -X POST ${base}/api/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"sku":"KB-101","quantity":1,"paymentToken":"tok_visa"}'`);
+  console.log(`  curl ${base}/api/orders -H "authorization: Bearer $TOKEN"          (tok_declined / tok_insufficient_funds decline; unpaid orders expire after 2 min)`);
+  console.log(`  curl ${base}/api/notifications -H "authorization: Bearer $TOKEN"`);
+  console.log(`  curl ${base}/api/stock/KB-101       curl ${base}/metrics`);
+  console.log(`  WebSocket ws://127.0.0.1:${gatewayPort}/ws?token=$TOKEN, then send {"event":"subscribe","data":{"topic":"notifications"}}`);
+  console.log('Backdoors (loopback only; the token is this run\'s):');
+  for (const service of services) console.log(`  ${service.name.padEnd(14)} BACKDOOR_TOKEN=${secrets.backdoor} npm run backdoor -- 127.0.0.1:${service.backdoorPort}    (health: http://127.0.0.1:${service.port}/health)`);
+  console.log(`Debug logs: ${debugDir}/${sessionId}_<category>.jsonl, all five services in one session:`);
+  console.log(`  npm run logs -- --dir ${debugDir} --correlation demo-order-1      npm run logs -- --dir ${debugDir} --summary`);
   console.log('Press Ctrl-C to stop.');
 } catch (error) {
   console.error(error);

@@ -3,39 +3,11 @@ import { TokenService } from '@cliffracer/auth';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { once } from 'node:events';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { type Shop, startShop } from './shop-fixture.js';
+import { WsClient } from './ws-client.js';
 
 const AUTH = { secret: 'gateway-ws-secret-of-at-least-32-chars!', issuer: 'shop', audience: 'shop' };
-
-/** A WebSocket client that keeps every frame it receives. */
-class WsClient {
-  readonly frames: Array<Record<string, unknown>> = [];
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (raw) => this.frames.push(JSON.parse(String(raw)) as Record<string, unknown>));
-  }
-
-  static async open(url: string, token?: string): Promise<WsClient> {
-    const socket = new WebSocket(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
-    const client = new WsClient(socket);
-    await once(socket, 'open');
-    return client;
-  }
-
-  send(event: string, data: unknown): void {
-    this.socket.send(JSON.stringify({ event, data }));
-  }
-
-  async frame(match: (frame: Record<string, unknown>) => boolean, timeoutMs = 3000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = this.frames.find(match);
-      if (found) return found;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`no matching frame; got ${JSON.stringify(this.frames)}`);
-  }
-}
 
 describe('gateway over WebSocket', () => {
   let shop: Shop;
@@ -51,7 +23,7 @@ describe('gateway over WebSocket', () => {
 
   beforeAll(async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    shop = await startShop(AUTH);
+    shop = await startShop({ auth: AUTH });
     ({ gateway, base } = shop);
     tokens = gateway.get(TokenService);
   }, 60_000);

@@ -3,6 +3,7 @@ import { TokenService, UnauthorizedError } from '@cliffracer/auth';
 import { callRpc, EventRecorder, type NatsEndpoint } from '@cliffracer/testing';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { httpClient } from './http-client.js';
 import { type Shop, startShop } from './shop-fixture.js';
 
 const AUTH = { secret: 'gateway-e2e-secret-of-at-least-32-chars', issuer: 'shop', audience: 'shop' };
@@ -14,30 +15,11 @@ describe('gateway over HTTP', () => {
   let base: string;
   let prefix: string;
 
-  const http = async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined && { 'content-type': 'application/json' }),
-        ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }),
-        ...options.headers,
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON (metrics): kept as text.
-    }
-    return { status: response.status, body: body as Record<string, unknown>, headers: response.headers };
-  };
-  const login = async (username: string, password: string) => (await http('POST', '/api/login', { body: { username, password } })).body.token as string;
+  const { http, login } = httpClient(() => base);
 
   beforeAll(async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    shop = await startShop(AUTH);
+    shop = await startShop({ auth: AUTH });
     ({ nats, gateway, base, prefix } = shop);
   }, 60_000);
 

@@ -1,11 +1,12 @@
 import { Event, NatsClient, Rpc } from '@cliffracer/nats-transport';
 import { Controller, Logger } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
+import { OrderRefDto } from './dto/order-ref.dto.js';
 import { ReservationDto } from './dto/reservation.dto.js';
 import { StockQueryDto } from './dto/stock-query.dto.js';
 import { type StockLevel, StockStore } from './stock.store.js';
 
-/** The inventory service: stock queries, reservations, and releases when orders are cancelled. */
+/** The inventory service: stock and prices, reservations held for orders until paid or cancelled. */
 @Controller()
 export class InventoryController {
   private readonly logger = new Logger(InventoryController.name);
@@ -30,9 +31,16 @@ export class InventoryController {
     return level;
   }
 
-  /** An order was cancelled: what it held goes back on the shelf. */
-  @Event('orders.events.cancelled')
-  async release(@Payload() event: { orderId: string }): Promise<void> {
+  /** An order was paid: what it held is sold. */
+  @Event('orders.events.paid', { durable: 'commit-paid' })
+  async commit(@Payload() event: OrderRefDto): Promise<void> {
+    const committed = await this.stock.commit(event.orderId);
+    this.logger.log(committed ? `sold the stock held by ${event.orderId}` : `nothing held by ${event.orderId}`);
+  }
+
+  /** An order was cancelled (or expired unpaid): what it held goes back on the shelf. */
+  @Event('orders.events.cancelled', { durable: 'release-cancelled' })
+  async release(@Payload() event: OrderRefDto): Promise<void> {
     const released = await this.stock.release(event.orderId);
     this.logger.log(released ? `released stock of ${event.orderId}` : `nothing held by ${event.orderId}`);
   }

@@ -29,3 +29,12 @@ export class StockBusyError extends CliffracerError {
     super(`stock of ${sku} changed concurrently too many times`, { code: 'STOCK_BUSY', data: { sku } });
   }
 }
+
+/** The order already holds a different line than the one asked for. */
+export class ReservationConflictError extends CliffracerError {
+  override readonly name = 'ReservationConflictError';
+
+  constructor(orderId: string) {
+    super(`order ${orderId} already holds a different reservation`, { code: 'RESERVATION_CONFLICT', data: { orderId } });
+  }
+}

@@ -1,6 +1,6 @@
 import { InjectSecureRepository, type SecureRepository } from '@cliffracer/secure-repository';
 import { Injectable } from '@nestjs/common';
-import { OutOfStockError, StockBusyError, UnknownSkuError } from './inventory.errors.js';
+import { OutOfStockError, ReservationConflictError, StockBusyError, UnknownSkuError } from './inventory.errors.js';
 import { Reservation } from './stock/reservation.entity.js';
 import { StockItem } from './stock/stock-item.entity.js';
 
@@ -8,6 +8,7 @@ export interface StockLevel {
   sku: string;
   available: number;
   reserved: number;
+  priceCents: number;
 }
 
 /** Times a reservation is tried again when another one changed the same SKU meanwhile. */
@@ -25,10 +26,19 @@ export class StockStore {
     const item = await this.items.findById(sku);
     if (item === null) throw new UnknownSkuError(sku);
     const held = await this.reservations.findMany({ where: { sku }, limit: 1000 });
-    return { sku, available: item.available, reserved: held.reduce((sum, r) => sum + r.quantity, 0) };
+    return { sku, available: item.available, reserved: held.reduce((sum, r) => sum + r.quantity, 0), priceCents: item.priceCents };
   }
 
+  /**
+   * Holds `quantity` of `sku` for an order. Asking again for the same order and line (a caller
+   * retrying after a lost reply) holds nothing more; a different line for it is refused.
+   */
   async reserve(orderId: string, sku: string, quantity: number): Promise<StockLevel> {
+    const existing = await this.reservations.findById(orderId);
+    if (existing !== null) {
+      if (existing.sku !== sku || existing.quantity !== quantity) throw new ReservationConflictError(orderId);
+      return this.level(sku);
+    }
     await this.adjust(sku, async (available, tx) => {
       if (quantity > available) throw new OutOfStockError(sku, quantity, available);
       await tx.repository(Reservation).create({ orderId, sku, quantity });
@@ -47,6 +57,11 @@ export class StockStore {
       return released ? available + reservation.quantity : available;
     });
     return released;
+  }
+
+  /** The order was paid: what it held leaves the shelf for good. False when it held nothing. */
+  async commit(orderId: string): Promise<boolean> {
+    return this.reservations.delete(orderId);
   }
 
   // Sets a SKU's available units to what `change` makes of them, in one transaction. The

@@ -1,53 +1,61 @@
-import { AUTH_USER, bearer, Permissions, Roles, TokenService, WS_TOKEN } from '@cliffracer/auth';
+import { AUTH_USER, type AuthUser, bearer, Permissions, Roles, TokenService, WS_TOKEN } from '@cliffracer/auth';
 import { CORRELATION_ID_HEADER } from '@cliffracer/correlation';
-import { NatsClient, type NatsTransportModuleOptions, normalizeNatsTransportOptions } from '@cliffracer/nats-transport';
-import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit, SubscribeMessage, WebSocketGateway, MessageBody, ConnectedSocket } from '@nestjs/websockets';
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { NatsClient } from '@cliffracer/nats-transport';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Msg, Subscription } from '@nats-io/transport-node';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 
-/** Topics a client may subscribe to, and the NATS subject each one forwards. */
-export const SHOP_TOPICS: Record<string, string> = {
-  reservations: 'inventory.events.reserved',
+/** A topic a client may subscribe to: the NATS subject it forwards, and who gets each event. */
+interface Topic {
+  subject: string;
+  /** `all`: every subscriber; `owner`: only the customer the event's `customer` field names. */
+  audience: 'all' | 'owner';
+}
+
+/** Topics of the WebSocket feed. */
+export const SHOP_TOPICS: Record<string, Topic> = {
+  reservations: { subject: 'inventory.events.reserved', audience: 'all' },
+  notifications: { subject: 'notifications.events.sent', audience: 'owner' },
 };
 
 /** A client closed for lack of a valid token (4000 + the HTTP status, by custom). */
 const UNAUTHORIZED_CLOSE = 4401;
 
-export const GATEWAY_NATS_OPTIONS = 'gateway:nats-options';
+type ShopSocket = WebSocket & { [AUTH_USER]?: AuthUser };
 
 /**
  * The shop's WebSocket door at `/ws`: a connection must bring a valid token (`Authorization:
  * Bearer` header or `?token=`), or is closed with 4401. A client sends
- * `{ "event": "subscribe", "data": { "topic": "reservations" } }` (customers with `events:read`) and then
- * receives `{ event: <topic>, data, correlationId }` for every NATS event of that topic.
+ * `{ "event": "subscribe", "data": { "topic": "notifications" } }` (customers with
+ * `events:read`) and then receives `{ event: <topic>, data, correlationId }` for every NATS
+ * event of that topic: all of them for `reservations`, its own for `notifications`.
  */
 @WebSocketGateway({ path: '/ws' })
-export class ShopEventsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('ShopEvents');
-  private readonly subscribers = new Map<string, Set<WebSocket>>();
+  private readonly subscribers = new Map<string, Set<ShopSocket>>(Object.keys(SHOP_TOPICS).map((topic) => [topic, new Set()]));
   private readonly subscriptions: Subscription[] = [];
 
   constructor(
     private readonly tokens: TokenService,
     private readonly client: NatsClient,
-    @Inject(GATEWAY_NATS_OPTIONS) private readonly nats: NatsTransportModuleOptions,
   ) {}
 
-  async afterInit(): Promise<void> {
-    const nc = (await this.client.connect()) as NatsConnection;
-    const { subjectPrefix } = normalizeNatsTransportOptions(this.nats);
-    for (const [topic, subject] of Object.entries(SHOP_TOPICS)) {
-      this.subscribers.set(topic, new Set());
+  // Nest awaits this hook before the app listens, so no event is missed by an early client.
+  async onApplicationBootstrap(): Promise<void> {
+    const nc = await this.client.connect();
+    for (const [topic, { subject }] of Object.entries(SHOP_TOPICS)) {
       const callback = (error: Error | null, msg: Msg) => {
         if (error === null) this.broadcast(topic, msg.string(), msg.headers?.get(CORRELATION_ID_HEADER));
       };
-      this.subscriptions.push(nc.subscribe(`${subjectPrefix}${subject}`, { callback }));
+      this.subscriptions.push(nc.subscribe(`${this.client.options.subjectPrefix}${subject}`, { callback }));
     }
+    await nc.flush();
   }
 
-  async handleConnection(client: WebSocket, request: IncomingMessage): Promise<void> {
+  async handleConnection(client: ShopSocket, request: IncomingMessage): Promise<void> {
     const token = bearer(request.headers.authorization) ?? new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
     try {
       const user = await this.tokens.verify(token);
@@ -57,14 +65,14 @@ export class ShopEventsGateway implements OnGatewayInit, OnGatewayConnection, On
     }
   }
 
-  handleDisconnect(client: WebSocket): void {
+  handleDisconnect(client: ShopSocket): void {
     for (const clients of this.subscribers.values()) clients.delete(client);
   }
 
   @Roles('customer')
   @Permissions('events:read')
   @SubscribeMessage('subscribe')
-  subscribe(@ConnectedSocket() client: WebSocket, @MessageBody() data: { topic?: unknown }) {
+  subscribe(@ConnectedSocket() client: ShopSocket, @MessageBody() data: { topic?: unknown }) {
     const topic = typeof data?.topic === 'string' ? data.topic : '';
     const clients = this.subscribers.get(topic);
     if (clients === undefined) return { event: 'error', data: { code: 'UNKNOWN_TOPIC', message: `no topic ${JSON.stringify(topic)}; topics: ${Object.keys(SHOP_TOPICS).join(', ')}` } };
@@ -84,7 +92,12 @@ export class ShopEventsGateway implements OnGatewayInit, OnGatewayConnection, On
       this.logger.warn(`dropped a ${topic} event that is not JSON`);
       return;
     }
+    const owner = SHOP_TOPICS[topic]!.audience === 'owner' ? (data as { customer?: unknown } | null)?.customer : undefined;
     const frame = JSON.stringify({ event: topic, data, correlationId: correlationId ?? null });
-    for (const client of this.subscribers.get(topic) ?? []) if (client.readyState === client.OPEN) client.send(frame);
+    for (const client of this.subscribers.get(topic) ?? []) {
+      if (client.readyState !== client.OPEN) continue;
+      if (SHOP_TOPICS[topic]!.audience === 'owner' && client[AUTH_USER]?.sub !== owner) continue;
+      client.send(frame);
+    }
   }
 }

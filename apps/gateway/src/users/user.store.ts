@@ -9,6 +9,7 @@ interface StoredUser extends TokenSubject {
 /** Demo accounts; their passwords are hashed at boot and the plain ones are not kept. */
 const DEMO_USERS = [
   { sub: 'ann', password: 'ann-password', roles: ['customer'], permissions: ['orders:write', 'events:read'] },
+  { sub: 'bob', password: 'bob-password', roles: ['customer'], permissions: ['orders:write', 'events:read'] },
   { sub: 'viewer', password: 'viewer-password', roles: ['visitor'], permissions: [] },
 ];
 

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** Units of one SKU on the shelf, not held by any order. */
+/** Units of one SKU on the shelf, not held by any order, and its unit price. */
 @Entity({ name: 'stock_items' })
 export class StockItem {
   @PrimaryColumn({ type: 'varchar', length: 32 })
@@ -8,4 +8,7 @@ export class StockItem {
 
   @Column({ type: 'int' })
   available!: number;
+
+  @Column({ type: 'int' })
+  priceCents!: number;
 }

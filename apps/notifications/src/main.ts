@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { runShopService } from '../../shop-common/src/index.js';
+import { notificationsConfig } from './notifications.config.js';
+import { NotificationsModule } from './notifications.module.js';
+
+const config = notificationsConfig();
+void runShopService(NotificationsModule.forRoot(config), config);

@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { runShopService } from '../../shop-common/src/index.js';
+import { ordersConfig } from './orders.config.js';
+import { OrdersModule } from './orders.module.js';
+
+const config = ordersConfig();
+void runShopService(OrdersModule.forRoot(config.service, config.orders), config.service);

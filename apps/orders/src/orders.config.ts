@@ -1,0 +1,17 @@
+import { numberFrom, shopServiceConfig, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import type { OrdersSettings } from './orders.settings.js';
+
+/**
+ * The orders service's configuration from the environment (see `shopServiceConfig`; HTTP port
+ * 8201, `JWT_SECRET` required), plus `ORDERS_PAYMENT_WINDOW_MS` (default 15 minutes) and
+ * `ORDERS_EXPIRY_SWEEP_MS` (default 30 s).
+ */
+export function ordersConfig(env: NodeJS.ProcessEnv = process.env): { service: ShopServiceConfig; orders: OrdersSettings } {
+  return {
+    service: shopServiceConfig('orders', { defaultPort: 8201, auth: true }, env),
+    orders: {
+      paymentWindowMs: numberFrom(env, 'ORDERS_PAYMENT_WINDOW_MS', 15 * 60_000),
+      expirySweepMs: numberFrom(env, 'ORDERS_EXPIRY_SWEEP_MS', 30_000),
+    },
+  };
+}

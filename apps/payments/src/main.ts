@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+import { runShopService } from '../../shop-common/src/index.js';
+import { paymentsConfig } from './payments.config.js';
+import { PaymentsModule } from './payments.module.js';
+
+const config = paymentsConfig();
+void runShopService(PaymentsModule.forRoot(config.service, config.payments), config.service);

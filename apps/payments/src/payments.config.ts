@@ -1,0 +1,13 @@
+import { numberFrom, shopServiceConfig, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import type { PaymentsSettings } from './payments.settings.js';
+
+/**
+ * The payments service's configuration from the environment (see `shopServiceConfig`; HTTP
+ * port 8301, `JWT_SECRET` required), plus `PAYMENTS_LIMIT_CENTS` (default 100000).
+ */
+export function paymentsConfig(env: NodeJS.ProcessEnv = process.env): { service: ShopServiceConfig; payments: PaymentsSettings } {
+  return {
+    service: shopServiceConfig('payments', { defaultPort: 8301, auth: true }, env),
+    payments: { limitCents: numberFrom(env, 'PAYMENTS_LIMIT_CENTS', 100_000) },
+  };
+}

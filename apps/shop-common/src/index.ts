@@ -1,0 +1,5 @@
+export { createShopApp, runShopService, startShopApp } from './shop-app.js';
+export type { ShopAppOptions } from './shop-app.js';
+export { numberFrom, shopAuthOptions, shopServiceConfig } from './shop-config.js';
+export type { ShopServiceConfig } from './shop-config.js';
+export { shopPlatform } from './shop-platform.js';

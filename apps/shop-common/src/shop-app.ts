@@ -1,0 +1,32 @@
+import { CorrelationLogger } from '@cliffracer/correlation';
+import { createHttpService } from '@cliffracer/http';
+import { RpcValidationPipe } from '@cliffracer/nats-transport';
+import type { DynamicModule, LoggerService } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ShopServiceConfig } from './shop-config.js';
+
+/** How a shop service app is built. */
+export interface ShopAppOptions {
+  logger?: LoggerService | false;
+  websockets?: boolean;
+}
+
+/** A shop service as one app: its NATS handlers and its HTTP door, payloads validated on both. */
+export async function createShopApp(module: DynamicModule, config: ShopServiceConfig, options: ShopAppOptions = {}): Promise<NestFastifyApplication> {
+  return createHttpService(module, config.nats, { ...options, configure: (app) => app.useGlobalPipes(new RpcValidationPipe()) });
+}
+
+/** Starts the NATS handlers first, so the HTTP health check only answers once they listen. */
+export async function startShopApp(app: NestFastifyApplication, config: ShopServiceConfig): Promise<void> {
+  await app.startAllMicroservices();
+  await app.listen({ port: config.http.port, host: config.http.host });
+}
+
+/** A service's `main`: the app with correlated logs, stopped gracefully on SIGTERM and SIGINT. */
+export async function runShopService(module: DynamicModule, config: ShopServiceConfig, options: Omit<ShopAppOptions, 'logger'> = {}): Promise<void> {
+  const app = await createShopApp(module, config, { ...options, logger: new CorrelationLogger() });
+  app.enableShutdownHooks();
+  await startShopApp(app, config);
+  const { servers, subjectPrefix } = config.nats;
+  console.log(`${config.instance} ready: HTTP ${await app.getUrl()}, NATS ${[servers].flat().join(',')}, prefix "${subjectPrefix ?? ''}"`);
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from '@jest/globals';
+import { InvalidOptionsError } from '@cliffracer/common';
+import { shopServiceConfig } from './shop-config.js';
+
+describe('shopServiceConfig', () => {
+  it('runs on the local NATS and an embedded database by default, with no backdoor token', () => {
+    expect(shopServiceConfig('orders', { defaultPort: 8201 }, {})).toEqual({
+      nats: { service: 'orders', servers: ['nats://127.0.0.1:4222'], subjectPrefix: '', durableReplicas: 1 },
+      database: { embeddedDir: './.pgdata/orders' },
+      backdoor: { service: 'orders', token: undefined, port: 0 },
+      debug: { service: 'orders', sessionId: undefined },
+      instance: 'orders',
+      http: { port: 8201, host: '127.0.0.1' },
+    });
+  });
+
+  it('reads a cluster, a shared database in a schema of the service, and the instance from the environment', () => {
+    const config = shopServiceConfig('orders', { defaultPort: 8201 }, {
+      NATS_URL: 'nats://a:4222, nats://b:4222',
+      NATS_DURABLE_REPLICAS: '3',
+      DATABASE_URL: 'postgres://db/shop',
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      CLIFFRACER_INSTANCE: 'orders-2',
+      BACKDOOR_TOKEN: 'a-long-backdoor-token',
+      BACKDOOR_PORT: '9100',
+    });
+    expect(config.nats).toMatchObject({ servers: ['nats://a:4222', 'nats://b:4222'], durableReplicas: 3 });
+    expect(config.database).toEqual({ url: 'postgres://db/shop', schema: 'orders' });
+    expect(config).toMatchObject({ instance: 'orders-2', http: { port: 9000, host: '0.0.0.0' }, backdoor: { token: 'a-long-backdoor-token', port: 9100 } });
+  });
+
+  it('keeps nothing on disk with DATA_DIR=memory', () => {
+    expect(shopServiceConfig('payments', { defaultPort: 1 }, { DATA_DIR: 'memory' }).database).toEqual({ embeddedDir: 'memory' });
+  });
+
+  it('requires JWT_SECRET where tokens are checked', () => {
+    expect(() => shopServiceConfig('orders', { defaultPort: 1, auth: true }, {})).toThrow(InvalidOptionsError);
+    expect(shopServiceConfig('orders', { defaultPort: 1, auth: true }, { JWT_SECRET: 's'.repeat(32) }).auth).toEqual({
+      secret: 's'.repeat(32),
+      issuer: 'cliffracer-shop',
+      audience: 'cliffracer-shop',
+    });
+  });
+
+  it('refuses a port that is not a whole number', () => {
+    expect(() => shopServiceConfig('orders', { defaultPort: 1 }, { PORT: 'eighty' })).toThrow('PORT must be a whole number, got "eighty"');
+  });
+});

@@ -1,0 +1,74 @@
+import type { AuthModuleOptions } from '@cliffracer/auth';
+import type { BackdoorModuleOptions } from '@cliffracer/backdoor';
+import { InvalidOptionsError } from '@cliffracer/common';
+import type { DebugLoggerModuleOptions } from '@cliffracer/debug-logger';
+import type { NatsTransportModuleOptions } from '@cliffracer/nats-transport';
+import type { SecureRepositoryModuleOptions } from '@cliffracer/secure-repository';
+
+/** Everything a service of the sample shop is configured with; tests build it by hand. */
+export interface ShopServiceConfig {
+  nats: NatsTransportModuleOptions;
+  database: SecureRepositoryModuleOptions;
+  /** Token checks; only the services that verify users need it. */
+  auth?: AuthModuleOptions;
+  backdoor: BackdoorModuleOptions;
+  debug: DebugLoggerModuleOptions;
+  /** The name of this process among the service's instances (`orders-1`). */
+  instance: string;
+  http: { port: number; host: string };
+}
+
+/**
+ * Reads a service's configuration from the environment:
+ * - `NATS_URL` (comma-separated for a cluster), `NATS_SUBJECT_PREFIX`, `NATS_DURABLE_REPLICAS`;
+ * - `DATABASE_URL` with `DATABASE_SCHEMA` (default: the service name, so services sharing a
+ *   server keep apart), else an embedded Postgres in `DATA_DIR/<service>` (`DATA_DIR=memory`
+ *   keeps nothing; default `./.pgdata`);
+ * - `JWT_SECRET` (required where tokens are checked), `JWT_ISSUER`, `JWT_AUDIENCE`;
+ * - `BACKDOOR_TOKEN` (no token, no backdoor), `BACKDOOR_PORT` (default 0: any free port);
+ * - `PORT` (default `defaultPort`), `HOST` (default 127.0.0.1), `CLIFFRACER_INSTANCE`;
+ * - `DEBUG_SESSION_ID` (services of one run share a session), and `DEBUG_MODE`, `DEBUG_LOG_DIR`,
+ *   read by the debug logger itself.
+ */
+export function shopServiceConfig(
+  service: string,
+  options: { defaultPort: number; auth?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): ShopServiceConfig {
+  const servers = (env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',').map((url) => url.trim()).filter(Boolean);
+  return {
+    nats: {
+      service,
+      servers,
+      subjectPrefix: env.NATS_SUBJECT_PREFIX ?? '',
+      durableReplicas: numberFrom(env, 'NATS_DURABLE_REPLICAS', 1),
+    },
+    database: env.DATABASE_URL
+      ? { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA ?? service }
+      : { embeddedDir: embeddedDir(env.DATA_DIR ?? './.pgdata', service) },
+    ...(options.auth && { auth: shopAuthOptions(env) }),
+    backdoor: { service, token: env.BACKDOOR_TOKEN || undefined, port: numberFrom(env, 'BACKDOOR_PORT', 0) },
+    debug: { service, sessionId: env.DEBUG_SESSION_ID || undefined },
+    instance: env.CLIFFRACER_INSTANCE ?? service,
+    http: { port: numberFrom(env, 'PORT', options.defaultPort), host: env.HOST ?? '127.0.0.1' },
+  };
+}
+
+/** Token settings shared by the shop's services: the secret only from `JWT_SECRET`, never a default. */
+export function shopAuthOptions(env: NodeJS.ProcessEnv = process.env): AuthModuleOptions {
+  if (!env.JWT_SECRET) throw new InvalidOptionsError('Shop', 'JWT_SECRET must be set (at least 32 characters)');
+  return { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER ?? 'cliffracer-shop', audience: env.JWT_AUDIENCE ?? 'cliffracer-shop' };
+}
+
+/** A whole number from the environment, or `fallback` when unset; anything else is an error at boot. */
+export function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new InvalidOptionsError('Shop', `${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+function embeddedDir(dataDir: string, service: string): string {
+  return dataDir === 'memory' ? 'memory' : `${dataDir.replace(/\/+$/, '')}/${service}`;
+}

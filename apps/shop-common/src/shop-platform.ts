@@ -1,0 +1,21 @@
+import { AuthModule } from '@cliffracer/auth';
+import { BackdoorModule } from '@cliffracer/backdoor';
+import { DebugLoggerModule } from '@cliffracer/debug-logger';
+import { HttpFrontDoorModule } from '@cliffracer/http';
+import { NatsTransportModule } from '@cliffracer/nats-transport';
+import type { DynamicModule } from '@nestjs/common';
+import type { ShopServiceConfig } from './shop-config.js';
+
+/**
+ * The framework modules every service of the shop runs with: the NATS transport, the debug
+ * logger, a backdoor, health and metrics over HTTP, and token checks when configured.
+ */
+export function shopPlatform(config: ShopServiceConfig): DynamicModule[] {
+  return [
+    NatsTransportModule.forRoot(config.nats),
+    DebugLoggerModule.forRoot(config.debug),
+    BackdoorModule.forRoot(config.backdoor),
+    HttpFrontDoorModule.forRoot({ service: config.nats.service, instance: config.instance }),
+    ...(config.auth === undefined ? [] : [AuthModule.forRoot(config.auth)]),
+  ];
+}

@@ -7,6 +7,7 @@ import { catchError, type Observable, throwError } from 'rxjs';
 const GATEWAY_STATUS: Record<string, number> = {
   RPC_TIMEOUT: 504,
   NO_RESPONDERS: 503,
+  TRANSPORT_ERROR: 503,
   [INTERNAL_ERROR_CODE]: 500,
 };
 
@@ -15,7 +16,7 @@ const GATEWAY_STATUS: Record<string, number> = {
  * and of called services become `{ statusCode, error, code, message, data, correlationId }`
  * with the status their code means: the wire's own (400, 401, 403, 404, 409, 429), 422 for a
  * business rule a service refused (out of stock), 504 for a timeout, 503 when no service
- * answers. Unknown errors are logged and answered 500 without their message. Nest's HTTP
+ * answers or the messaging itself failed (a durable event could not be stored). Unknown errors are logged and answered 500 without their message. Nest's HTTP
  * exceptions pass as they are. Other transports are left alone.
  */
 @Injectable()

@@ -19,5 +19,6 @@ export const MESSAGES = {
   streamNotReady: (stream: string, subjects: string[]) => `stream ${stream} still lacks subjects after retries: ${subjects.join(', ')}`,
   durablePublishFailed: (subject: string, timeoutMs: number, reason: string) =>
     `durable event not stored within ${timeoutMs}ms (${reason}): ${subject}`,
+  connectionLost: (subject: string) => `connection to NATS lost while waiting for the reply: ${subject}`,
   notConnected: () => 'the NATS server is not started: call listen() first',
 } as const;

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { from, type Observable } from 'rxjs';
 import { InvalidOptionsError } from '@cliffracer/common';
 import { DurablePublisher } from './durable/durable-publisher.js';
+import { PendingReplies } from './pending-replies.js';
 import { NoRespondersError } from './errors/no-responders.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
@@ -58,6 +59,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   readonly options: NormalizedNatsTransportOptions;
   private readonly rebuilder: ErrorRebuilder;
   private readonly durable: DurablePublisher;
+  private readonly pending = new PendingReplies();
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
   private connecting?: Promise<NatsConnection>;
@@ -98,6 +100,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
         this.nc = nc;
         this._status$.next(NatsStatus.CONNECTED);
         const report = (status: NatsStatus) => {
+          if (status === NatsStatus.DISCONNECTED) this.pending.abandonAll();
           this._status$.next(status);
           this.events.emit(status);
         };
@@ -183,7 +186,8 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     const nc = this.nc ?? (await this.connect());
     let reply: Msg;
     try {
-      reply = await nc.request(subject, encodePayload(payload), { timeout: timeoutMs, headers: this.outgoingHeaders() });
+      const request = nc.request(subject, encodePayload(payload), { timeout: timeoutMs, headers: this.outgoingHeaders() });
+      reply = await this.pending.wait(request, () => new TransportError(MESSAGES.connectionLost(subject)));
     } catch (error) {
       throw this.requestFailure(error, subject, timeoutMs);
     }
@@ -225,6 +229,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   }
 
   private requestFailure(error: unknown, subject: string, timeoutMs: number): Error {
+    if (error instanceof TransportError) return error;
     const e = error as Error & { isNoResponders?: () => boolean };
     if (e?.name === 'TimeoutError') return new RpcTimeoutError(subject, timeoutMs);
     if (typeof e?.isNoResponders === 'function' && e.isNoResponders()) return new NoRespondersError(subject, { cause: e });

@@ -58,9 +58,16 @@ export class SecureRepository<T extends ObjectLiteral> {
     });
   }
 
-  async findById(id: unknown): Promise<T | null> {
+  /**
+   * The row with this primary key, or null. With `{ lock: 'update' }` (inside `transaction()`
+   * only) the row stays locked against other writers until the transaction ends, so a
+   * read-then-write of it cannot lose a concurrent change.
+   */
+  async findById(id: unknown, options: { lock?: 'update' } = {}): Promise<T | null> {
     const { repo, fields } = await this.open();
-    return repo.findOne({ where: whereId(fields, id) as never });
+    if (options.lock !== undefined && this.manager === undefined) throw new SecureQueryError(fields.entity, 'lock', 'needs a transaction: lock rows inside transaction()');
+    const lock = options.lock === undefined ? {} : { lock: { mode: 'pessimistic_write' as const } };
+    return repo.findOne({ where: whereId(fields, id) as never, ...lock });
   }
 
   async findOne(where: Where<T>): Promise<T | null> {

@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
  * test run leaves nothing behind on a shared NATS server. Missing streams are fine.
  */
 export async function removeDurableStream(
-  servers: string,
+  servers: string | string[],
   subjectPrefix: string,
   stream: string = DEFAULT_NATS_TRANSPORT_OPTIONS.durableStream,
 ): Promise<void> {

@@ -6,6 +6,7 @@ export { removeDurableStream } from './durable-stream.js';
 export { EventRecorder, waitForEvent } from './event-recorder.js';
 export type { RecordedEvent } from './event-recorder.js';
 export { freePort, isListening, waitForPort } from './free-port.js';
+export { NatsCluster } from './nats-cluster.js';
 export { NatsServerProcess } from './nats-server.process.js';
 export type { NatsServerProcessOptions } from './nats-server.process.js';
 export { createTestApp } from './test-app.js';

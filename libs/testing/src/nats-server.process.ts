@@ -13,6 +13,10 @@ export interface NatsServerProcessOptions {
   jetstream?: boolean;
   /** The executable. @default 'nats-server' (from PATH) */
   binary?: string;
+  /** Server name, as cluster routes and JetStream placement report it. @default nats-server's own */
+  name?: string;
+  /** Join a cluster: listen for routes on `port`, connect to the other nodes' `routes`. */
+  cluster?: { name: string; port: number; routes: string[] };
 }
 
 /**
@@ -25,14 +29,14 @@ export class NatsServerProcess {
   private constructor(
     readonly port: number,
     private readonly storeDir: string | undefined,
-    private readonly binary: string,
+    private readonly options: NatsServerProcessOptions,
   ) {}
 
   /** Starts a server and waits until it accepts connections. */
   static async start(options: NatsServerProcessOptions = {}): Promise<NatsServerProcess> {
     const port = options.port ?? (await freePort());
     const storeDir = options.jetstream === false ? undefined : await mkdtemp(join(tmpdir(), 'cliffracer-nats-'));
-    const server = new NatsServerProcess(port, storeDir, options.binary ?? 'nats-server');
+    const server = new NatsServerProcess(port, storeDir, options);
     await server.restart();
     return server;
   }
@@ -48,9 +52,14 @@ export class NatsServerProcess {
   /** Starts the process again (after `kill`), on the same port and store. */
   async restart(): Promise<void> {
     if (this.running) return;
+    const { name, cluster, binary = 'nats-server' } = this.options;
     const args = ['-a', '127.0.0.1', '-p', String(this.port)];
     if (this.storeDir !== undefined) args.push('-js', '-sd', this.storeDir);
-    const child = spawn(this.binary, args, { stdio: 'ignore' });
+    if (name !== undefined) args.push('--name', name);
+    if (cluster !== undefined) {
+      args.push('--cluster_name', cluster.name, '--cluster', `nats://127.0.0.1:${cluster.port}`, '--routes', cluster.routes.join(','));
+    }
+    const child = spawn(binary, args, { stdio: 'ignore' });
     this.child = child;
     const failed = once(child, 'error').then(([error]) => {
       throw error as Error;
@@ -58,12 +67,15 @@ export class NatsServerProcess {
     await Promise.race([waitForPort('127.0.0.1', this.port, 10_000), failed]);
   }
 
-  /** Stops the process (SIGTERM, then SIGKILL), keeping its store for `restart`. */
-  async kill(): Promise<void> {
+  /**
+   * Stops the process (SIGTERM, then SIGKILL), keeping its store for `restart`. `SIGKILL`
+   * stops it at once, as a crashed machine would.
+   */
+  async kill(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
-    child.kill('SIGTERM');
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);

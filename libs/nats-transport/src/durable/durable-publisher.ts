@@ -1,4 +1,4 @@
-import { jetstream, type JetStreamClient, jetstreamManager, type PubAck } from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient, type JetStreamManager, jetstreamManager, type PubAck } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,23 +7,26 @@ import type { NormalizedNatsTransportOptions } from '../interfaces/nats-transpor
 import { MESSAGES } from '../nats-transport.messages.js';
 import { durableStreamSettings, ensureDurableStream } from './durable-stream.js';
 
-/** Longest wait for one publish acknowledgement before the attempt is repeated. */
+/** Longest wait for one publish acknowledgement, or one stream check, before trying again. */
 const ATTEMPT_TIMEOUT_MS = 2000;
 /** Waits between attempts: a cluster electing a stream leader answers again within seconds. */
 const RETRY_DELAYS_MS = [50, 100, 250, 500, 1000];
 /** A connection in these states will never deliver: the publish fails at once. */
 const FINAL_ERRORS = new Set(['ClosedConnectionError', 'DrainingConnectionError']);
+/** What nats.js says when nothing stores the subject: no stream holds it, or its leader is gone. */
+const NOTHING_STORES = 'JetStreamNotEnabled';
 
 /**
  * Publishes events into the shared durable stream and resolves only once JetStream has
  * stored them. The stream is made to hold each subject on its first use, so an event
  * published before any consumer ever started is kept. Every attempt of one event carries the
  * same message ID, so a retry after a lost acknowledgement is stored once (within the
- * stream's duplicate window).
+ * stream's duplicate window). Attempts go on, through reconnects and leader elections, until
+ * the event's deadline.
  */
 export class DurablePublisher {
-  private readonly ready = new Map<string, Promise<void>>();
-  private js?: { nc: NatsConnection; client: JetStreamClient };
+  private readonly ready = new Set<string>();
+  private clients?: { nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager };
 
   constructor(private readonly options: NormalizedNatsTransportOptions) {}
 
@@ -31,17 +34,21 @@ export class DurablePublisher {
   async publish(nc: NatsConnection, subject: string, data: Uint8Array | string, headers: MsgHdrs, timeoutMs: number): Promise<PubAck> {
     const deadline = Date.now() + timeoutMs;
     const msgID = randomUUID();
+    const { js, jsm } = await this.clientsOf(nc);
     let lastError: unknown;
     for (let attempt = 0; ; attempt += 1) {
+      const timeout = Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS, deadline - Date.now()));
       try {
-        await this.streamHolds(nc, subject);
-        const timeout = Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS, deadline - Date.now()));
-        return await this.client(nc).publish(subject, data, { msgID, headers, timeout });
+        if (!this.ready.has(subject)) {
+          await ensureDurableStream(jsm, durableStreamSettings(this.options), [subject]);
+          this.ready.add(subject);
+        }
+        return await js.publish(subject, data, { msgID, headers, timeout });
       } catch (error) {
         lastError = error;
         if (FINAL_ERRORS.has((error as Error)?.name) || nc.isClosed()) break;
-        // The stream may have been removed or lost its leader: check it again next time.
-        this.ready.delete(subject);
+        // The stream may be gone (removed, recreated without this subject): check it next time.
+        if ((error as Error)?.name === NOTHING_STORES) this.ready.delete(subject);
       }
       const wait = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!;
       if (Date.now() + wait >= deadline) break;
@@ -51,17 +58,13 @@ export class DurablePublisher {
     throw new TransportError(MESSAGES.durablePublishFailed(subject, timeoutMs, reason), { cause: lastError });
   }
 
-  private client(nc: NatsConnection): JetStreamClient {
-    if (this.js?.nc !== nc) this.js = { nc, client: jetstream(nc) };
-    return this.js.client;
-  }
-
-  private streamHolds(nc: NatsConnection, subject: string): Promise<void> {
-    let ready = this.ready.get(subject);
-    if (ready === undefined) {
-      ready = jetstreamManager(nc).then((jsm) => ensureDurableStream(jsm, durableStreamSettings(this.options), [subject]));
-      this.ready.set(subject, ready);
+  // Made without the account check: that call needs the cluster's meta leader, which may be
+  // the very thing being re-elected, and the publish itself says whether JetStream answers.
+  private async clientsOf(nc: NatsConnection): Promise<{ js: JetStreamClient; jsm: JetStreamManager }> {
+    if (this.clients?.nc !== nc) {
+      const jsm = await jetstreamManager(nc, { checkAPI: false, timeout: ATTEMPT_TIMEOUT_MS });
+      this.clients = { nc, js: jetstream(nc), jsm };
     }
-    return ready;
+    return this.clients;
   }
 }

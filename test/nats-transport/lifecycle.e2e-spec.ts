@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { NatsClient, Rpc } from '@cliffracer/nats-transport';
+import { NatsClient, Rpc, TransportError } from '@cliffracer/nats-transport';
 import { createTestApp, NatsServerProcess, uniquePrefix } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
@@ -55,6 +55,24 @@ describe('NatsServer lifecycle', () => {
     await expect(inFlight).resolves.toBe(1);
     await closing;
     await caller.close();
+  });
+
+  it('fails a call at once with a TransportError when the connection drops while it waits', async () => {
+    const options = { service: 'dropped', servers: nats.url, subjectPrefix: uniquePrefix(), reconnectTimeWaitMs: 100 };
+    const service = await createTestApp({ nats: options, controllers: [SlowController], logger: false });
+    const caller = new NatsClient({ ...options, service: 'caller' });
+    await caller.connect();
+    const call = caller.call('dropped', 'work', { ms: 3000, n: 1 }, { timeoutMs: 20_000 }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    const killedAt = Date.now();
+    await nats.kill();
+    const error = await call;
+    expect(Date.now() - killedAt).toBeLessThan(2000);
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as Error).message).toBe(`connection to NATS lost while waiting for the reply: ${options.subjectPrefix}.dropped.work`);
+    await nats.restart();
+    await caller.close();
+    await service.close();
   });
 
   it('reconnects and serves again after the NATS server restarts', async () => {

@@ -123,6 +123,23 @@ describe.each(databases)('SecureRepository on %s', (_name, setup) => {
     it('refuses an entity that is not on the whitelist', async () => {
       await expect(db.students.transaction(async (_students, tx) => tx.repository(Secret).count())).rejects.toThrow(/not registered/);
     });
+
+    it('loses no concurrent change when each transaction reads its row locked', async () => {
+      const { id } = await db.students.create({ name: 'Counter', grade: 0 });
+      const bump = () =>
+        db.students.transaction(async (students) => {
+          const row = await students.findById(id, { lock: 'update' });
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await students.update(id, { grade: row!.grade + 1 });
+        });
+      await Promise.all(Array.from({ length: 8 }, bump));
+      expect((await db.students.findById(id))!.grade).toBe(8);
+    });
+
+    it('refuses a row lock outside a transaction', async () => {
+      await expect(db.students.findById(1, { lock: 'update' })).rejects.toThrow(SecureQueryError);
+      await expect(db.students.findById(1, { lock: 'update' })).rejects.toThrow("refused query on Student: lock needs a transaction: lock rows inside transaction()");
+    });
   });
 
   describe('injection', () => {

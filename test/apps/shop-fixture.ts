@@ -40,6 +40,8 @@ export interface Shop {
   gateway: NestFastifyApplication;
   /** `http://127.0.0.1:<port>` of the gateway. */
   base: string;
+  /** The Postgres schema of a service's tables. */
+  schema(service: ShopService): string;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,13 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
   const prefix = uniquePrefix();
   const schemaBase = `shop_${randomBytes(4).toString('hex')}`;
   const config = (service: ShopService): ShopServiceConfig => ({
-    nats: { service, servers: options.servers?.[service] ?? nats.url, subjectPrefix: prefix, durableReplicas: options.durableReplicas },
+    nats: {
+      service,
+      subjectPrefix: prefix,
+      durableReplicas: options.durableReplicas,
+      // A service given its own list connects to the first node of it, as the test asked.
+      ...(options.servers?.[service] === undefined ? { servers: nats.url } : { servers: options.servers[service], connection: { noRandomize: true } }),
+    },
     database: { url: POSTGRES_URL, schema: `${schemaBase}_${service}` },
     auth: service === 'inventory' ? undefined : options.auth,
     backdoor: { enabled: false },
@@ -67,7 +75,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
   const close = async () => {
     for (const service of [...SHOP_SERVICES].reverse()) await apps[service]?.close();
     await dropSchemas(SHOP_SERVICES.map((service) => `${schemaBase}_${service}`));
-    await removeDurableStream(options.servers?.orders?.[0] ?? nats.url, prefix);
+    await removeDurableStream(options.servers?.orders ?? nats.url, prefix);
     await nats.release();
   };
   try {
@@ -81,7 +89,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     await close().catch(() => undefined);
     throw error;
   }
-  return { nats, prefix, apps, gateway: apps.gateway, base: await apps.gateway.getUrl(), close };
+  return { nats, prefix, apps, gateway: apps.gateway, base: await apps.gateway.getUrl(), schema: (service) => `${schemaBase}_${service}`, close };
 }
 
 async function dropSchemas(schemas: string[]): Promise<void> {

@@ -5,7 +5,7 @@ import { OrderRequestDto } from './dto/order-request.dto.js';
 import { PaymentRequestDto } from './dto/payment-request.dto.js';
 
 /** Waits longer than the orders service gives itself, so its own answer arrives first. */
-const ORDER_CALL_TIMEOUT_MS = 35_000;
+const ORDER_CALL_TIMEOUT_MS = 50_000;
 
 /**
  * Orders and notifications over HTTP. The caller's token travels with every call, so the

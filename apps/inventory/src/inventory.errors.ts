@@ -21,15 +21,6 @@ export class OutOfStockError extends CliffracerError {
   }
 }
 
-/** Other reservations kept changing the SKU; the caller may try again. */
-export class StockBusyError extends CliffracerError {
-  override readonly name = 'StockBusyError';
-
-  constructor(sku: string) {
-    super(`stock of ${sku} changed concurrently too many times`, { code: 'STOCK_BUSY', data: { sku } });
-  }
-}
-
 /** The order already holds a different line than the one asked for. */
 export class ReservationConflictError extends CliffracerError {
   override readonly name = 'ReservationConflictError';

@@ -1,6 +1,6 @@
 import { InjectSecureRepository, type SecureRepository } from '@cliffracer/secure-repository';
 import { Injectable } from '@nestjs/common';
-import { OutOfStockError, ReservationConflictError, StockBusyError, UnknownSkuError } from './inventory.errors.js';
+import { OutOfStockError, ReservationConflictError, UnknownSkuError } from './inventory.errors.js';
 import { Reservation } from './stock/reservation.entity.js';
 import { StockItem } from './stock/stock-item.entity.js';
 
@@ -10,9 +10,6 @@ export interface StockLevel {
   reserved: number;
   priceCents: number;
 }
-
-/** Times a reservation is tried again when another one changed the same SKU meanwhile. */
-const CONCURRENT_RETRIES = 5;
 
 /** Stock per SKU and the reservations held against it (per order), in the database. */
 @Injectable()
@@ -34,12 +31,12 @@ export class StockStore {
    * retrying after a lost reply) holds nothing more; a different line for it is refused.
    */
   async reserve(orderId: string, sku: string, quantity: number): Promise<StockLevel> {
-    const existing = await this.reservations.findById(orderId);
-    if (existing !== null) {
-      if (existing.sku !== sku || existing.quantity !== quantity) throw new ReservationConflictError(orderId);
-      return this.level(sku);
-    }
     await this.adjust(sku, async (available, tx) => {
+      const existing = await tx.repository(Reservation).findById(orderId);
+      if (existing !== null) {
+        if (existing.sku !== sku || existing.quantity !== quantity) throw new ReservationConflictError(orderId);
+        return available;
+      }
       if (quantity > available) throw new OutOfStockError(sku, quantity, available);
       await tx.repository(Reservation).create({ orderId, sku, quantity });
       return available - quantity;
@@ -64,24 +61,15 @@ export class StockStore {
     return this.reservations.delete(orderId);
   }
 
-  // Sets a SKU's available units to what `change` makes of them, in one transaction. The
-  // update only applies if the count is still the one read, so concurrent reservations
-  // never lose each other's changes: the loser rolls back and tries again.
+  // Sets a SKU's available units to what `change` makes of them, in one transaction that
+  // holds the SKU's row locked: concurrent reservations queue up instead of losing changes.
   private async adjust(sku: string, change: (available: number, tx: StockTransaction) => Promise<number>): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      const applied = await this.items.transaction(async (items, tx) => {
-        const item = await items.findById(sku);
-        if (item === null) throw new UnknownSkuError(sku);
-        const next = await change(item.available, tx);
-        if (next === item.available) return true;
-        if ((await items.updateMany({ sku, available: item.available }, { available: next })) === 1) return true;
-        throw new StockBusyError(sku);
-      }).catch((error: unknown) => {
-        if (error instanceof StockBusyError && attempt < CONCURRENT_RETRIES) return false;
-        throw error;
-      });
-      if (applied) return;
-    }
+    await this.items.transaction(async (items, tx) => {
+      const item = await items.findById(sku, { lock: 'update' });
+      if (item === null) throw new UnknownSkuError(sku);
+      const next = await change(item.available, tx);
+      if (next !== item.available) await items.update(sku, { available: next });
+    });
   }
 }
 

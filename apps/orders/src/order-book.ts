@@ -12,6 +12,8 @@ import { ORDERS_SETTINGS, type OrdersSettings } from './orders.settings.js';
 /** Inventory refusals that settle an order as rejected; other failures leave the outcome open. */
 const REFUSALS = new Set(['OUT_OF_STOCK', 'UNKNOWN_SKU', 'RESERVATION_CONFLICT', 'VALIDATION_ERROR']);
 const PAYMENT_DECLINED = 'PAYMENT_DECLINED';
+/** How long an event may take to be stored: long enough to outlast a NATS node's failover. */
+const ANNOUNCE_TIMEOUT_MS = 15_000;
 /** Orders one expiry sweep handles; the next sweep takes the rest. */
 const SWEEP_BATCH = 100;
 
@@ -140,7 +142,7 @@ export class OrderBook {
   }
 
   private async announce(subject: string, event: object): Promise<void> {
-    await this.client.emit(subject, event, { durable: true, timeoutMs: 8000 });
+    await this.client.emit(subject, event, { durable: true, timeoutMs: ANNOUNCE_TIMEOUT_MS });
   }
 }
 

@@ -16,14 +16,14 @@ export class OrdersController {
 
   /** orders.create: reserves, charges, and resolves the order (paid, or awaiting payment when declined). */
   @Permissions('orders:write')
-  @Rpc({ timeoutMs: 30_000 })
+  @Rpc({ timeoutMs: 45_000 })
   create(@Payload() request: CreateOrderDto, @CurrentUser() user: AuthUser): Promise<Order> {
     return this.book.place(request, user);
   }
 
   /** orders.pay: another payment attempt for an order awaiting one. */
   @Permissions('orders:write')
-  @Rpc({ timeoutMs: 20_000 })
+  @Rpc({ timeoutMs: 30_000 })
   pay(@Payload() request: PayOrderDto, @CurrentUser() user: AuthUser): Promise<Order> {
     return this.book.pay(request.orderId, request.paymentToken, user);
   }

@@ -1,4 +1,4 @@
-// Compiles libs/, apps/ and bench/ to dist/ with swc (decorator metadata included)
+// Compiles libs/, apps/, bench/ and deployment/ to dist/ with swc (decorator metadata included)
 // and rewrites `@cliffracer/<lib>` imports into relative paths, since ESM has no path aliases.
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist');
-const sourceDirs = ['libs', 'apps', 'bench'];
+const sourceDirs = ['libs', 'apps', 'bench', 'deployment'];
 const swcOptions = createRequire(import.meta.url)('./swc-options.cjs');
 const ALIAS = /(from\s+|import\s*\(\s*|import\s+)(["'])@cliffracer\/([a-z0-9-]+)(\/[a-z0-9-/]+)?\2/g;
 

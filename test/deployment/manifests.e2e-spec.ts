@@ -1,0 +1,159 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse, parseAllDocuments } from 'yaml';
+import { findNginx } from '../../deployment/manager/nginx-process.js';
+import { ROOT } from './deploy-fixture.js';
+
+// Checks the cluster manifests as far as can be done without a cluster: every document parses,
+// every app of the repository is deployed with health probes on /health, every name a manifest
+// refers to exists, NATS is a 3-node JetStream cluster the services reach on every node.
+
+type Doc = Record<string, any>;
+
+const K8S = join(ROOT, 'deployment/k8s');
+const APPS = ['gateway', 'orders', 'payments', 'inventory', 'notifications'];
+/** The one Secret created apart (deployment/README.md), with the keys it must hold. */
+const SECRET_KEYS = ['DATABASE_URL', 'JWT_SECRET', 'POSTGRES_PASSWORD'];
+
+async function k8sDocs(): Promise<Doc[]> {
+  const files = (await readdir(K8S)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+  const docs: Doc[] = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(await readFile(join(K8S, file), 'utf8'))) {
+      expect({ file, errors: doc.errors.map(String) }).toEqual({ file, errors: [] });
+      docs.push(doc.toJS() as Doc);
+    }
+  }
+  return docs;
+}
+
+const find = (docs: Doc[], kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata?.name === name);
+
+describe('Kubernetes manifests', () => {
+  it('are valid YAML objects, all in the shop namespace, all listed by the kustomization', async () => {
+    const docs = await k8sDocs();
+    for (const doc of docs) {
+      expect(doc).toMatchObject({ apiVersion: expect.any(String), kind: expect.any(String), metadata: { name: expect.any(String) } });
+      if (doc.kind !== 'Namespace') expect(doc.metadata.namespace).toBe('cliffracer-shop');
+    }
+    const kustomization = parse(await readFile(join(K8S, 'kustomization.yaml'), 'utf8')) as Doc;
+    const files = (await readdir(K8S)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+    expect([...kustomization.resources].sort()).toEqual(files.sort());
+  });
+
+  it.each(APPS)('deploy %s with its entry, probes on /health at its port, and a Service in front', async (app) => {
+    const docs = await k8sDocs();
+    const deployment = find(docs, 'Deployment', app)!;
+    expect(deployment).toBeDefined();
+    expect(deployment.spec.selector.matchLabels).toEqual(deployment.spec.template.metadata.labels);
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+    expect(existsSync(join(ROOT, `apps/${app}/src/main.ts`))).toBe(true);
+    const port = container.ports[0].containerPort;
+    for (const probe of [container.readinessProbe, container.livenessProbe]) expect(probe.httpGet).toEqual({ path: '/health', port });
+    expect(container.env.find((e: Doc) => e.name === 'DATABASE_SCHEMA')?.value).toBe(app);
+    const service = find(docs, 'Service', app)!;
+    expect(service.spec.selector).toEqual(deployment.spec.template.metadata.labels);
+    expect(service.spec.ports[0].targetPort).toBe(port);
+  });
+
+  it('give every service its settings from ConfigMaps and Secrets that exist', async () => {
+    const docs = await k8sDocs();
+    const configMaps = new Map(docs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.metadata.name, d.data]));
+    const refs = JSON.stringify(docs);
+    for (const [, name] of refs.matchAll(/"configMapRef":\{"name":"([^"]+)"\}/g)) expect(configMaps.has(name)).toBe(true);
+    for (const [, name, key] of refs.matchAll(/"secretKeyRef":\{"name":"([^"]+)","key":"([^"]+)"\}/g)) {
+      expect(name).toBe('shop-secrets');
+      expect(SECRET_KEYS).toContain(key);
+    }
+    const config = configMaps.get('shop-config')!;
+    expect(config).toMatchObject({ NATS_DURABLE_REPLICAS: '3', PORT: '8080', HOST: '0.0.0.0', NODE_ENV: 'production' });
+  });
+
+  it('run NATS as a 3-node JetStream cluster whose every node the services know', async () => {
+    const docs = await k8sDocs();
+    const nats = find(docs, 'StatefulSet', 'nats')!;
+    expect(nats.spec.replicas).toBe(3);
+    const headless = find(docs, 'Service', nats.spec.serviceName)!;
+    expect(headless.spec.clusterIP).toBe('None');
+    const conf = find(docs, 'ConfigMap', 'nats-config')!.data['nats.conf'] as string;
+    expect(conf).toMatch(/jetstream \{/);
+    const routes = [0, 1, 2].map((i) => `nats://nats-${i}.${headless.metadata.name}:6222`);
+    for (const route of routes) expect(conf).toContain(route);
+    const clientUrls = (find(docs, 'ConfigMap', 'shop-config')!.data.NATS_URL as string).split(',');
+    expect(clientUrls).toEqual([0, 1, 2].map((i) => `nats://nats-${i}.${headless.metadata.name}:4222`));
+    expect(nats.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+  });
+
+  it('give NATS a configuration nats-server itself accepts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nats-conf-'));
+    try {
+      await writeFile(join(dir, 'nats.conf'), find(await k8sDocs(), 'ConfigMap', 'nats-config')!.data['nats.conf']);
+      const { stderr } = await promisify(execFile)('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], { env: { ...process.env, POD_NAME: 'nats-0' } });
+      expect(stderr).toContain('is valid');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('expose only the gateway to the outside', async () => {
+    const docs = await k8sDocs();
+    const ingresses = docs.filter((d) => d.kind === 'Ingress');
+    expect(ingresses.map((i) => i.spec.rules[0].http.paths[0].backend.service.name)).toEqual(['gateway']);
+    expect(docs.filter((d) => d.kind === 'Service' && d.spec.type === 'LoadBalancer')).toEqual([]);
+  });
+});
+
+describe('compose file', () => {
+  const compose = async () => parse(await readFile(join(ROOT, 'deployment/compose.yaml'), 'utf8'), { merge: true }) as Doc;
+
+  it('clusters three JetStream NATS nodes, each routed to the other two', async () => {
+    const { services } = await compose();
+    for (const n of [1, 2, 3]) {
+      const args = services[`nats-${n}`].command as string[];
+      expect(args).toContain('-js');
+      const routes = args[args.indexOf('--routes') + 1]!.split(',');
+      expect(routes.sort()).toEqual([1, 2, 3].filter((m) => m !== n).map((m) => `nats://nats-${m}:6222`));
+    }
+  });
+
+  it.each(APPS)('runs %s from the shared image with a health check, after NATS and Postgres are healthy', async (app) => {
+    const { services } = await compose();
+    const service = services[app];
+    expect(service.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+    expect(service.build).toEqual({ context: '..', dockerfile: 'deployment/Dockerfile' });
+    expect(service.healthcheck.test.join(' ')).toContain('http://127.0.0.1:8080/health');
+    expect(service.environment).toMatchObject({ DATABASE_SCHEMA: app, PORT: '8080', NATS_DURABLE_REPLICAS: '3' });
+    expect(service.environment.NATS_URL.split(',')).toHaveLength(3);
+    for (const [dependency, { condition }] of Object.entries(service.depends_on as Record<string, { condition: string }>)) {
+      expect(services[dependency]).toBeDefined();
+      expect(condition).toBe('service_healthy');
+    }
+  });
+
+  it('builds from a Dockerfile that exists and publishes only nginx', async () => {
+    const { services } = await compose();
+    expect(existsSync(join(ROOT, 'deployment/Dockerfile'))).toBe(true);
+    const published = Object.entries(services).filter(([, s]) => (s as Doc).ports !== undefined).map(([name]) => name);
+    expect(published).toEqual(['nginx']);
+    expect(services.nginx.volumes).toEqual(['./compose-nginx.conf:/etc/nginx/nginx.conf:ro']);
+  });
+
+  it('has an nginx configuration nginx itself accepts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'compose-nginx-'));
+    try {
+      // The compose host name only resolves inside compose; everything else is checked as it is.
+      const conf = (await readFile(join(ROOT, 'deployment/compose-nginx.conf'), 'utf8')).replace('server gateway:8080;', 'server 127.0.0.1:8080;').replace('listen 80;', 'listen 127.0.0.1:18080;');
+      await writeFile(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\n${conf}`);
+      const nginx = await findNginx('nginx');
+      await expect(promisify(execFile)(nginx, ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')])).resolves.toBeDefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

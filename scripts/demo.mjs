@@ -9,7 +9,7 @@ import { WebSocket } from 'ws';
 import { startServices, stopServices, waitForHealth } from './demo-services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { ensureNats, freePort } = await import(join(root, 'dist/libs/testing/src/index.js'));
+const { ensureNats, freePort, removeDurableStream } = await import(join(root, 'dist/libs/testing/src/index.js'));
 const { formatSessionId } = await import(join(root, 'dist/libs/debug-logger/src/index.js'));
 const once = process.argv.includes('--once');
 const prefix = process.env.NATS_SUBJECT_PREFIX ?? 'demo';
@@ -23,6 +23,8 @@ const base = `http://127.0.0.1:${gatewayPort}`;
 
 async function stop(code = 0) {
   await stopServices(services);
+  // The services kept their data in memory: their stored events go with it.
+  await removeDurableStream(nats.url, prefix).catch(() => undefined);
   await nats.release();
   process.exit(code);
 }

@@ -32,7 +32,7 @@ export async function measureDebugLoggerCost(service: RunningSystem): Promise<Co
   const pairs: CostPair[] = [];
   for (const concurrency of BENCH.concurrencies) {
     process.stderr.write(`debug logger cost: ${concurrency} in flight...\n`);
-    pairs.push(...(await alternate(service, `rpc, ${concurrency} in flight`, requestLoad(service, concurrency))));
+    pairs.push(...(await alternate(service, `rpc, ${concurrency} in flight`, await requestLoad(service, concurrency))));
   }
   process.stderr.write('debug logger cost: events...\n');
   pairs.push(...(await alternate(service, 'events', eventLoad(service))));
@@ -61,23 +61,9 @@ async function window(service: RunningSystem, load: SteadyLoad, on: boolean): Pr
   return { handled: handledAfter - handledBefore, elapsedMs: endedAt - startedAt, cpuUs: after.cpuUs - before.cpuUs };
 }
 
-function requestLoad(service: RunningSystem, concurrency: number): SteadyLoad {
-  let answered = 0;
-  let running = true;
-  const worker = async () => {
-    while (running) {
-      // A failed request is not handled work; the tables above count errors.
-      await service.request().then(() => (answered += 1), () => undefined);
-    }
-  };
-  const workers = Promise.all(Array.from({ length: concurrency }, worker));
-  return {
-    handled: async () => answered,
-    stop: async () => {
-      running = false;
-      await workers;
-    },
-  };
+async function requestLoad(service: RunningSystem, concurrency: number): Promise<SteadyLoad> {
+  const load = await service.steadyRequests(concurrency);
+  return { handled: () => load.answered(), stop: () => load.stop() };
 }
 
 // Publishes as fast as the service keeps up, never more than a few thousand events ahead,
@@ -92,9 +78,8 @@ function eventLoad(service: RunningSystem): SteadyLoad {
         await sleep(1);
         continue;
       }
-      for (let i = 0; i < 1000; i += 1) service.emit();
+      await service.emit(1000);
       published += 1000;
-      await new Promise((resolve) => setImmediate(resolve));
     }
   })();
   return {

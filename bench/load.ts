@@ -1,4 +1,4 @@
-/** Throughput and latency of one load run. */
+/** Throughput and latency of one load run (or of several, combined). */
 export interface LoadResult {
   rps: number;
   p50Ms: number;
@@ -8,6 +8,34 @@ export interface LoadResult {
   completed: number;
   /** Server CPU time per request in microseconds, when the server was probed. */
   cpuUsPerRequest?: number;
+  /** Server CPU time over the run, in microseconds, when the server was probed. */
+  cpuUs?: number;
+  /** Latency of every measured request, sorted. */
+  latencies: number[];
+  /** Length of the measured part. */
+  elapsedMs: number;
+}
+
+/** Several runs of one system as one: requests over the summed time, percentiles over all latencies. */
+export function combineLoads(runs: LoadResult[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const elapsedMs = runs.reduce((sum, r) => sum + r.elapsedMs, 0);
+  const completed = runs.reduce((sum, r) => sum + r.completed, 0);
+  const cpuUs = runs.every((r) => r.cpuUs !== undefined) ? runs.reduce((sum, r) => sum + r.cpuUs!, 0) : undefined;
+  return {
+    rps: (latencies.length / elapsedMs) * 1000,
+    p50Ms: percentileOf(latencies, 0.5),
+    p99Ms: percentileOf(latencies, 0.99),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    completed,
+    ...(cpuUs !== undefined && { cpuUs, cpuUsPerRequest: cpuUs / completed }),
+    latencies,
+    elapsedMs,
+  };
+}
+
+function percentileOf(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
 /**
@@ -45,6 +73,5 @@ export async function runLoad(
   await Promise.all(workers);
   const elapsed = performance.now() - measuredFrom;
   latencies.sort((a, b) => a - b);
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { rps: (latencies.length / elapsed) * 1000, p50Ms: pick(0.5), p99Ms: pick(0.99), errors, completed };
+  return { rps: (latencies.length / elapsed) * 1000, p50Ms: percentileOf(latencies, 0.5), p99Ms: percentileOf(latencies, 0.99), errors, completed, latencies, elapsedMs: elapsed };
 }

@@ -5,9 +5,10 @@ import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH, benchSubjects } from './bench.config.js';
-import { runLoad, type LoadResult } from './load.js';
+import { ClientProcess } from './client-channel.js';
+import type { LoadResult } from './load.js';
 import type { ServerProbe } from './servers/server-process.js';
-import type { BenchClient, BenchSystem } from './systems.js';
+import type { BenchSystem } from './systems.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -15,49 +16,67 @@ const here = dirname(fileURLToPath(import.meta.url));
 export interface EventResult {
   rate: number;
   cpuUsPerEvent: number;
+  count: number;
+  elapsedMs: number;
+  cpuUs: number;
+}
+
+/** Events of one batch: the servers announce each batch they complete. */
+export function eventBatch(): number {
+  return Math.max(1, Math.floor(BENCH.events / BENCH.rounds));
+}
+
+/** Several batches of one system as one. */
+export function combineEvents(batches: EventResult[]): EventResult {
+  const count = batches.reduce((sum, b) => sum + b.count, 0);
+  const elapsedMs = batches.reduce((sum, b) => sum + b.elapsedMs, 0);
+  const cpuUs = batches.reduce((sum, b) => sum + b.cpuUs, 0);
+  return { rate: (count / elapsedMs) * 1000, cpuUsPerEvent: cpuUs / count, count, elapsedMs, cpuUs };
 }
 
 /**
- * One system under test, up: its server in a process of its own under a fresh prefix, a
- * client, and a probe connection that asks the server how much CPU time it has used.
+ * One system under test, up: its server and its client each in a process of their own under a
+ * fresh prefix, and a probe connection that asks the server how much CPU time it has used.
  */
 export class RunningSystem {
   private constructor(
     readonly system: BenchSystem,
     private readonly prefix: string,
     private readonly server: ChildProcess,
-    private readonly client: BenchClient,
+    private readonly client: ClientProcess,
     private readonly probe: NatsConnection,
   ) {}
 
   static async start(system: BenchSystem, url: string): Promise<RunningSystem> {
     const prefix = uniquePrefix();
     const server = await startServer(system, url, prefix);
-    return new RunningSystem(system, prefix, server, await system.client(url, prefix), await connect({ servers: url }));
+    return new RunningSystem(system, prefix, server, await ClientProcess.start(system.name, url, prefix), await connect({ servers: url }));
   }
 
-  /** Request/reply load at `concurrency` for `durationMs`, with the server's CPU time per request. */
-  async rpc(concurrency: number, durationMs: number): Promise<LoadResult> {
+  /**
+   * Request/reply load at `concurrency` for `durationMs` after `warmupMs`, with the server's CPU
+   * time per request.
+   */
+  async rpc(concurrency: number, durationMs: number, warmupMs: number = BENCH.warmupMs): Promise<LoadResult> {
     const cpuBefore = await this.serverCpuUs();
-    const result = await runLoad(() => this.client.request(), concurrency, durationMs, BENCH.warmupMs);
-    result.cpuUsPerRequest = ((await this.serverCpuUs()) - cpuBefore) / result.completed;
+    const result = await this.client.rpc(concurrency, durationMs, warmupMs);
+    result.cpuUs = (await this.serverCpuUs()) - cpuBefore;
+    result.cpuUsPerRequest = result.cpuUs / result.completed;
     return result;
   }
 
-  /** `BENCH.events` events published as fast as the client can, until the server handled all. */
+  /** One batch of `eventBatch()` events published as fast as the client can, until the server handled all. */
   async events(): Promise<EventResult> {
     const cpuBefore = await this.serverCpuUs();
     const done = new Promise<void>((resolve) => this.probe.subscribe(benchSubjects(this.prefix).done, { max: 1, callback: () => resolve() }));
     await this.probe.flush();
     const started = performance.now();
-    for (let i = 0; i < BENCH.events; i += 1) {
-      this.client.emit();
-      // Yield now and then so the client's socket drains instead of buffering everything.
-      if (i % 500 === 499) await new Promise((r) => setImmediate(r));
-    }
+    const count = eventBatch();
+    await this.client.emit(count);
     await done;
-    const rate = (BENCH.events / (performance.now() - started)) * 1000;
-    return { rate, cpuUsPerEvent: ((await this.serverCpuUs()) - cpuBefore) / BENCH.events };
+    const elapsedMs = performance.now() - started;
+    const cpuUs = (await this.serverCpuUs()) - cpuBefore;
+    return { rate: (count / elapsedMs) * 1000, cpuUsPerEvent: cpuUs / count, count, elapsedMs, cpuUs };
   }
 
   async close(): Promise<void> {
@@ -79,14 +98,14 @@ export class RunningSystem {
     await this.probe.request(benchSubjects(this.prefix).debugSwitch, on ? 'on' : 'off', { timeout: 5000 });
   }
 
-  /** A request to the service, as the load sends it. */
-  request(): Promise<unknown> {
-    return this.client.request();
+  /** Requests kept in flight until stopped, as the load sends them. */
+  steadyRequests(concurrency: number): Promise<{ answered(): Promise<number>; stop(): Promise<void> }> {
+    return this.client.steady(concurrency);
   }
 
-  /** An event to the service, as the load publishes it. */
-  emit(): void {
-    this.client.emit();
+  /** `count` events to the service, as the load publishes them. */
+  emit(count: number): Promise<void> {
+    return this.client.emit(count);
   }
 
   private async serverCpuUs(): Promise<number> {
@@ -96,7 +115,7 @@ export class RunningSystem {
 
 async function startServer(system: BenchSystem, url: string, prefix: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(here, system.server)], {
-    env: { ...process.env, NATS_URL: url, BENCH_PREFIX: prefix, BENCH_EVENTS: String(BENCH.events), ...system.env },
+    env: { ...process.env, NATS_URL: url, BENCH_PREFIX: prefix, BENCH_EVENTS: String(eventBatch()), ...system.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

@@ -1,3 +1,4 @@
+import { BENCH } from './bench.config.js';
 import type { CostPair, WindowResult } from './debug-logger-cost.js';
 import type { LoadResult } from './load.js';
 import type { RepositoryResult } from './repository-bench.js';
@@ -21,7 +22,7 @@ function print(header: string[], rows: string[][]): void {
 /** Request/reply: req/s, p50, p99 and the share of raw NATS throughput, per concurrency. */
 export function printRpcTable(results: Map<string, LoadResult[]>, concurrencies: readonly number[]): void {
   const baseline = results.get(BASELINE);
-  console.log('\nRequest/reply (client and server in separate processes)\n');
+  console.log(`\nRequest/reply (client and server in separate processes; ${BENCH.rounds} interleaved windows per system, ${BENCH.durationMs} ms measured in all)\n`);
   const rows: string[][] = [];
   for (const [name, runs] of results) {
     runs.forEach((r, i) => {
@@ -35,7 +36,7 @@ export function printRpcTable(results: Map<string, LoadResult[]>, concurrencies:
 /** Events: publish → handler throughput and the share of raw NATS. */
 export function printEventTable(results: Map<string, EventResult>): void {
   const baseline = results.get(BASELINE);
-  console.log('\nEvents (publish → handler, all handled)\n');
+  console.log(`\nEvents (publish → handler, all handled; ${BENCH.rounds} interleaved batches per system)\n`);
   const rows = [...results].map(([name, r]) => [name, r.rate.toFixed(0), baseline ? `${((r.rate / baseline.rate) * 100).toFixed(0)}%` : '-', micros(r.cpuUsPerEvent)]);
   print(['system', 'events/s', 'vs raw', 'server CPU µs/event'], rows);
 }

@@ -72,11 +72,17 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     notifications: () => NotificationsModule.forRoot(config('notifications')),
   };
   const apps = {} as Record<ShopService, NestFastifyApplication>;
+  // Every step runs even when one before it failed, so a failed test leaves nothing behind.
   const close = async () => {
-    for (const service of [...SHOP_SERVICES].reverse()) await apps[service]?.close();
-    await dropSchemas(SHOP_SERVICES.map((service) => `${schemaBase}_${service}`));
-    await removeDurableStream(options.servers?.orders ?? nats.url, prefix);
-    await nats.release();
+    const steps = [
+      ...[...SHOP_SERVICES].reverse().map((service) => () => apps[service]?.close()),
+      () => dropSchemas(SHOP_SERVICES.map((service) => `${schemaBase}_${service}`)),
+      () => removeDurableStream(options.servers?.orders ?? nats.url, prefix),
+      () => nats.release(),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) await Promise.resolve().then(step).catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures[0];
   };
   try {
     for (const [service, module] of Object.entries(modules) as Array<[ShopService, () => ReturnType<typeof InventoryModule.forRoot>]>) {

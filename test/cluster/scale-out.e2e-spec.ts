@@ -50,9 +50,12 @@ describe('scale-out: the shop on a 3-node NATS cluster losing a node under load'
   }, 120_000);
 
   afterAll(async () => {
-    await shop?.close();
-    await cluster?.stop();
-    jest.restoreAllMocks();
+    try {
+      await shop?.close();
+    } finally {
+      await cluster?.stop();
+      jest.restoreAllMocks();
+    }
   }, 60_000);
 
   it('answers every request (success or a clean error) and loses no durable event', async () => {

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { from, type Observable } from 'rxjs';
 import { InvalidOptionsError } from '@cliffracer/common';
 import { DurablePublisher } from './durable/durable-publisher.js';
-import { PendingReplies } from './pending-replies.js';
+import { ReplyInbox } from './reply-inbox.js';
 import { NoRespondersError } from './errors/no-responders.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
@@ -59,7 +59,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   readonly options: NormalizedNatsTransportOptions;
   private readonly rebuilder: ErrorRebuilder;
   private readonly durable: DurablePublisher;
-  private readonly pending = new PendingReplies();
+  private inbox?: ReplyInbox;
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
   private connecting?: Promise<NatsConnection>;
@@ -98,9 +98,10 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     this.connecting ??= connectNats(this.options, 'client').then(
       (nc) => {
         this.nc = nc;
+        this.inbox = new ReplyInbox(nc, this.options.connection.inboxPrefix);
         this._status$.next(NatsStatus.CONNECTED);
         const report = (status: NatsStatus) => {
-          if (status === NatsStatus.DISCONNECTED) this.pending.abandonAll();
+          if (status === NatsStatus.DISCONNECTED) this.inbox?.abandonAll(lostConnection);
           this._status$.next(status);
           this.events.emit(status);
         };
@@ -122,6 +123,9 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     if (pending === undefined) return;
     const nc = await pending.catch(() => undefined);
     if (nc !== undefined) await closeConnection(nc, this.options.shutdownGraceMs);
+    // Draining let the replies on their way arrive; what still waits never will.
+    this.inbox?.abandonAll(lostConnection);
+    this.inbox = undefined;
   }
 
   unwrap<T = NatsConnection>(): T {
@@ -183,11 +187,10 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   }
 
   private async exchange<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
-    const nc = this.nc ?? (await this.connect());
+    if (this.nc === undefined) await this.connect();
     let reply: Msg;
     try {
-      const request = nc.request(subject, encodePayload(payload), { timeout: timeoutMs, headers: this.outgoingHeaders() });
-      reply = await this.pending.wait(request, () => new TransportError(MESSAGES.connectionLost(subject)));
+      reply = await this.inbox!.request(subject, encodePayload(payload), this.outgoingHeaders(), timeoutMs);
     } catch (error) {
       throw this.requestFailure(error, subject, timeoutMs);
     }
@@ -229,11 +232,15 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   }
 
   private requestFailure(error: unknown, subject: string, timeoutMs: number): Error {
-    if (error instanceof TransportError) return error;
+    if (error instanceof TransportError || error instanceof RpcTimeoutError || error instanceof NoRespondersError) return error;
     const e = error as Error & { isNoResponders?: () => boolean };
     if (e?.name === 'TimeoutError') return new RpcTimeoutError(subject, timeoutMs);
     if (typeof e?.isNoResponders === 'function' && e.isNoResponders()) return new NoRespondersError(subject, { cause: e });
     if (e?.name === 'NoRespondersError') return new NoRespondersError(subject, { cause: e });
     return new TransportError(MESSAGES.transportFailed(subject, e?.message ?? String(error)), { cause: error });
   }
+}
+
+function lostConnection(subject: string): TransportError {
+  return new TransportError(MESSAGES.connectionLost(subject));
 }

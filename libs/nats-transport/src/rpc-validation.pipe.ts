@@ -1,6 +1,12 @@
-import { ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 import { type FieldFailure, ValidationError } from './errors/validation.error.js';
+import { ValidationPlan } from './validation/validation-plan.js';
+
+/** Options the compiled fast path reproduces exactly; any other option keeps every payload on the full path. */
+const PLAN_SAFE_OPTIONS = new Set(['exceptionFactory', 'errorHttpStatusCode', 'disableErrorMessages']);
+/** Types ValidationPipe leaves unvalidated. */
+const UNVALIDATED_TYPES: unknown[] = [String, Boolean, Number, Array, Object, Buffer, Date];
 
 /**
  * Nest's `ValidationPipe` set for messages: transforms payloads into their DTO classes,
@@ -11,6 +17,8 @@ import { type FieldFailure, ValidationError } from './errors/validation.error.js
  * app.useGlobalPipes(new RpcValidationPipe());
  */
 export class RpcValidationPipe extends ValidationPipe {
+  private readonly plans: boolean;
+
   constructor(options: ValidationPipeOptions = {}) {
     super({
       transform: true,
@@ -19,6 +27,21 @@ export class RpcValidationPipe extends ValidationPipe {
       ...options,
       exceptionFactory: options.exceptionFactory ?? ((errors) => new ValidationError(toFieldFailures(errors))),
     });
+    this.plans = Object.keys(options).every((key) => PLAN_SAFE_OPTIONS.has(key));
+  }
+
+  /**
+   * A flat payload that passes is checked by a plan compiled once per DTO class (the same
+   * constraints, without class-transformer's and class-validator's per-call machinery); every
+   * other payload, and every failure, goes through Nest's ValidationPipe, which words the errors.
+   */
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const { metatype } = metadata;
+    if (this.plans && metatype && metadata.type !== 'custom' && !UNVALIDATED_TYPES.includes(metatype)) {
+      const checked = ValidationPlan.for(metatype)?.apply(value);
+      if (checked !== undefined) return checked;
+    }
+    return super.transform(value, metadata);
   }
 }
 

@@ -67,23 +67,33 @@ export class Deployment {
     const nginx = await findNginx(this.config.nginx.binary);
     await this.writeNginxConfig({ validate: true });
     const env = await this.sharedEnv();
-    for (const instance of this.instances) await this.spawnInstance(instance, env);
-    this.say(`started ${this.instances.length} instance(s); waiting for their health checks...`);
-    const unhealthy = await this.waitUntilHealthy();
-    if (unhealthy.length > 0) {
-      const report = await Promise.all(unhealthy.map(async (i) => `${i.name} (${i.healthUrl}) is not healthy; last log lines:\n${await this.logTail(i.logFile)}`));
+    try {
+      for (const instance of this.instances) await this.spawnInstance(instance, env);
+      this.say(`started ${this.instances.length} instance(s); waiting for their health checks...`);
+      await this.requireHealthy();
+      await startNginx(nginx, this.paths, this.config.stateDir);
+      await this.requireNginx();
+    } catch (error) {
+      // Whatever did start is stopped again: a failed start leaves nothing running.
       await this.stop();
-      throw new DeployError(report.join('\n'));
+      throw error;
     }
-    await startNginx(nginx, this.paths, this.config.stateDir);
-    const gateway = this.config.apps.find((app) => app.public)!;
     const url = `http://${this.config.nginx.host}:${this.config.nginx.port}`;
-    const answer = await waitForHealth(`${url}${gateway.healthPath}`, this.config.health.attempts, this.config.health.intervalMs);
-    if (!answer.ok) {
-      await this.stop();
-      throw new DeployError(`nginx does not pass ${gateway.healthPath} through to ${gateway.name}: ${answer.error ?? answer.status}; see ${this.paths.nginxErrorLog}`);
-    }
     this.say(`ready: ${url} (nginx → ${this.instances.filter((i) => i.app.public).map((i) => i.name).join(', ')}); logs in ${this.paths.logs}`);
+  }
+
+  private async requireHealthy(): Promise<void> {
+    const unhealthy = await this.waitUntilHealthy();
+    if (unhealthy.length === 0) return;
+    const report = await Promise.all(unhealthy.map(async (i) => `${i.name} (${i.healthUrl}) is not healthy; last log lines:\n${await this.logTail(i.logFile)}`));
+    throw new DeployError(report.join('\n'));
+  }
+
+  private async requireNginx(): Promise<void> {
+    const gateway = this.config.apps.find((app) => app.public)!;
+    const url = `http://${this.config.nginx.host}:${this.config.nginx.port}${gateway.healthPath}`;
+    const answer = await waitForHealth(url, this.config.health.attempts, this.config.health.intervalMs);
+    if (!answer.ok) throw new DeployError(`nginx does not pass ${gateway.healthPath} through to ${gateway.name}: ${answer.error ?? answer.status}; see ${this.paths.nginxErrorLog}`);
   }
 
   /**

@@ -118,14 +118,15 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
 
   async close(): Promise<void> {
     const pending = this.connecting;
+    const inbox = this.inbox;
     this.nc = undefined;
     this.connecting = undefined;
+    this.inbox = undefined;
     if (pending === undefined) return;
     const nc = await pending.catch(() => undefined);
     if (nc !== undefined) await closeConnection(nc, this.options.shutdownGraceMs);
     // Draining let the replies on their way arrive; what still waits never will.
-    this.inbox?.abandonAll(lostConnection);
-    this.inbox = undefined;
+    inbox?.abandonAll(lostConnection);
   }
 
   unwrap<T = NatsConnection>(): T {

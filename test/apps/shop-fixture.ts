@@ -30,6 +30,8 @@ export interface ShopOptions {
   servers?: Partial<Record<ShopService, string[]>>;
   /** Durable stream copies (3 on a cluster). @default 1 */
   durableReplicas?: number;
+  /** Opens a backdoor (loopback, any free port) into every service with this token. @default none */
+  backdoorToken?: string;
 }
 
 /** The five services of the sample shop on one subject prefix, each in its own Postgres schema. */
@@ -59,7 +61,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     },
     database: { url: POSTGRES_URL, schema: `${schemaBase}_${service}` },
     auth: service === 'inventory' ? undefined : options.auth,
-    backdoor: { enabled: false },
+    backdoor: options.backdoorToken === undefined ? { enabled: false } : { service, token: options.backdoorToken, port: 0 },
     debug: { service, enabled: options.debugDir !== undefined, dir: options.debugDir && join(options.debugDir, service), flushIntervalMs: 50 },
     instance: service,
     http: { port: 0, host: '127.0.0.1' },

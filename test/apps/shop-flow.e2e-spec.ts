@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { TokenService, UnauthorizedError } from '@cliffracer/auth';
+import { BackdoorModule } from '@cliffracer/backdoor';
 import { CorrelationLogger } from '@cliffracer/correlation';
 import { callRpc, waitUntil } from '@cliffracer/testing';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
+import { TcpSession } from '../backdoor/tcp-session.js';
 import { httpClient } from './http-client.js';
 import { type Shop, SHOP_SERVICES, type ShopService, startShop } from './shop-fixture.js';
 import { WsClient } from './ws-client.js';
 
 const AUTH = { secret: 'shop-flow-secret-of-at-least-32-chars!!', issuer: 'shop', audience: 'shop' };
+const BACKDOOR_TOKEN = 'shop-flow-backdoor-token';
 /** A class of each service that logs while handling an order, and so names the service on a log line. */
 const LOGGING_CLASS: Record<ShopService, string> = {
   gateway: 'OrdersHttpController',
@@ -58,6 +61,7 @@ describe('the sample shop, end to end', () => {
       debugDir,
       logger: new CorrelationLogger({ json: true, colors: false }),
       orders: { paymentWindowMs: 4000, expirySweepMs: 200 },
+      backdoorToken: BACKDOOR_TOKEN,
     });
   }, 90_000);
 
@@ -164,6 +168,22 @@ describe('the sample shop, end to end', () => {
     expect(annNotices.length).toBeGreaterThanOrEqual(6);
     expect(new Set(annNotices.map((n) => n.customer))).toEqual(new Set(['ann']));
     expect(annNotices.some((n) => n.correlationId === 'shop-flow-00001')).toBe(true);
+  });
+
+  it.each(SHOP_SERVICES)('opens a token-guarded backdoor on loopback into %s, which sees its own handlers', async (service) => {
+    const address = shop.apps[service].get(BackdoorModule).backdoor!.address()!;
+    expect(address.address).toBe('127.0.0.1');
+    const session = await TcpSession.open(address.port);
+    try {
+      await session.until('Token: ');
+      session.write(`${BACKDOOR_TOKEN}\n`);
+      await session.until('>>> ');
+      const inspected = await session.run('inspect_service()');
+      expect(inspected).toContain(`service_name: ${service}`);
+      expect(inspected).toContain(`rpc ${shop.prefix}.${service}.`);
+    } finally {
+      session.end();
+    }
   });
 
   it('issues tokens the services themselves accept, so a nested call acts for the same user', async () => {

@@ -1,7 +1,7 @@
 /** What every system is measured with, so the figures compare. */
 export const BENCH = {
   payload: { sku: 'KB-101', quantity: 3, orderId: 'order-1' },
-  concurrencies: [1, 16, 128],
+  concurrencies: (process.env.BENCH_CONCURRENCIES ?? '1,16,128').split(',').map(Number),
   warmupMs: 700,
   /** Measured time per system and concurrency, split over `rounds` windows. */
   durationMs: Number(process.env.BENCH_DURATION_MS ?? 3000),

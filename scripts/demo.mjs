@@ -3,6 +3,7 @@
 // nats-server started here), walks through an order over HTTP with its live notifications,
 // then keeps it all running until Ctrl-C and prints how to try it. `--once` stops after the
 // walk-through.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
@@ -20,9 +21,14 @@ const nats = await ensureNats();
 const gatewayPort = Number(process.env.GATEWAY_PORT ?? 3000);
 const { services, secrets } = await startServices({ root, natsUrl: nats.url, prefix, debugDir, sessionId, freePort, gatewayPort });
 const base = `http://127.0.0.1:${gatewayPort}`;
+// The backdoor token is this run's secret: kept in an owner-only file, never printed.
+const tokenFile = join(root, '.local/demo/backdoor-token');
+await mkdir(dirname(tokenFile), { recursive: true, mode: 0o700 });
+await writeFile(tokenFile, `${secrets.backdoor}\n`, { mode: 0o600 });
 
 async function stop(code = 0) {
   await stopServices(services);
+  await rm(tokenFile, { force: true });
   // The services kept their data in memory: their stored events go with it.
   await removeDurableStream(nats.url, prefix).catch(() => undefined);
   await nats.release();
@@ -96,8 +102,8 @@ try {
   console.log(`  curl ${base}/api/notifications -H "authorization: Bearer $TOKEN"`);
   console.log(`  curl ${base}/api/stock/KB-101       curl ${base}/metrics`);
   console.log(`  WebSocket ws://127.0.0.1:${gatewayPort}/ws?token=$TOKEN, then send {"event":"subscribe","data":{"topic":"notifications"}}`);
-  console.log('Backdoors (loopback only; the token is this run\'s):');
-  for (const service of services) console.log(`  ${service.name.padEnd(14)} BACKDOOR_TOKEN=${secrets.backdoor} npm run backdoor -- 127.0.0.1:${service.backdoorPort}    (health: http://127.0.0.1:${service.port}/health)`);
+  console.log(`Backdoors (loopback only; this run's token is in ${tokenFile}):`);
+  for (const service of services) console.log(`  ${service.name.padEnd(14)} BACKDOOR_TOKEN=$(cat ${tokenFile}) npm run backdoor -- 127.0.0.1:${service.backdoorPort}    (health: http://127.0.0.1:${service.port}/health)`);
   console.log(`Debug logs: ${debugDir}/${sessionId}_<category>.jsonl, all five services in one session:`);
   console.log(`  npm run logs -- --dir ${debugDir} --correlation demo-order-1      npm run logs -- --dir ${debugDir} --summary`);
   console.log('Press Ctrl-C to stop.');

@@ -104,9 +104,9 @@ describe('deployment manager: the sample shop behind nginx', () => {
       ['backend-unified.log', 'gateway-0.log', 'gateway-1.log', 'inventory-0.log', 'nginx-access.log', 'nginx-error.log', 'notifications-0.log', 'orders-0.log', 'orders-1.log', 'payments-0.log'].sort(),
     );
     const unified = await readFile(join(logs, 'backend-unified.log'), 'utf8');
-    expect(unified).toMatch(/^gateway-0 {9}>> gateway-0 ready: HTTP /m);
+    expect(unified).toMatch(/^gateway-0 {9}>> .*\[Shop\] gateway-0 ready: HTTP /m);
     expect(unified).toMatch(/^orders-\d {10}>> .*\[OrderBook\] \[cid=deploy-flow-001\] order .* paid/m);
-    expect(await readFile(join(logs, 'orders-0.log'), 'utf8')).toMatch(/^orders-0 ready: HTTP /m);
+    expect(await readFile(join(logs, 'orders-0.log'), 'utf8')).toMatch(/^\[Nest\] \d+ .*\[Shop\] orders-0 ready: HTTP /m);
     const tail = await deploy('logs', file, '--lines', '3', '--process', 'gateway-1');
     expect(tail.stdout.trimEnd().split('\n')).toHaveLength(3);
   });

@@ -1,7 +1,7 @@
 import { CorrelationLogger } from '@cliffracer/correlation';
 import { createHttpService } from '@cliffracer/http';
 import { RpcValidationPipe } from '@cliffracer/nats-transport';
-import type { DynamicModule, LoggerService } from '@nestjs/common';
+import { type DynamicModule, Logger, type LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ShopServiceConfig } from './shop-config.js';
 
@@ -28,5 +28,5 @@ export async function runShopService(module: DynamicModule, config: ShopServiceC
   app.enableShutdownHooks();
   await startShopApp(app, config);
   const { servers, subjectPrefix } = config.nats;
-  console.log(`${config.instance} ready: HTTP ${await app.getUrl()}, NATS ${[servers].flat().join(',')}, prefix "${subjectPrefix ?? ''}"`);
+  new Logger('Shop').log(`${config.instance} ready: HTTP ${await app.getUrl()}, NATS ${[servers].flat().join(',')}, prefix "${subjectPrefix ?? ''}"`);
 }

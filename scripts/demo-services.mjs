@@ -40,19 +40,19 @@ export async function startServices({ root, natsUrl, prefix, debugDir, sessionId
   return { services: running, secrets };
 }
 
-/** Waits until every service answers /health, or throws naming the ones that do not. */
-export async function waitForHealth(services, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  const pending = new Set(services);
-  while (pending.size > 0 && Date.now() < deadline) {
-    for (const service of [...pending]) {
+/**
+ * Waits until every service answers /health (the deployment manager's check, 120 tries 250 ms
+ * apart), or throws naming the one that died or does not answer.
+ */
+export async function waitForHealth(root, services) {
+  const { waitForHealth: untilHealthy } = await import(join(root, 'dist/deployment/manager/health.js'));
+  await Promise.all(
+    services.map(async (service) => {
+      const answer = await untilHealthy(`http://127.0.0.1:${service.port}/health`, 120, 250, () => exited(service.child));
       if (exited(service.child)) throw new Error(`${service.name} exited (${service.child.exitCode ?? service.child.signalCode})`);
-      const healthy = await fetch(`http://127.0.0.1:${service.port}/health`).then((r) => r.ok, () => false);
-      if (healthy) pending.delete(service);
-    }
-    if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  if (pending.size > 0) throw new Error(`no answer on /health within ${timeoutMs}ms from: ${[...pending].map((s) => s.name).join(', ')}`);
+      if (!answer.ok) throw new Error(`${service.name} does not answer on /health: ${answer.error ?? answer.status}`);
+    }),
+  );
 }
 
 /** Sends SIGTERM to every service and waits until each has exited. */

@@ -71,7 +71,7 @@ async function step(title, run) {
 const brief = ({ status, body }) => ({ status, id: body.id, state: body.status, amountCents: body.amountCents, failure: body.failure ?? undefined, code: body.code });
 
 try {
-  await waitForHealth(services);
+  await waitForHealth(root, services);
   const login = await http('POST', '/api/login', { body: { username: 'ann', password: 'ann-password' } });
   const token = login.body.token;
   const feed = await liveFeed(token);

@@ -92,11 +92,13 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
       this.logger.warn(`dropped a ${topic} event that is not JSON`);
       return;
     }
-    const owner = SHOP_TOPICS[topic]!.audience === 'owner' ? (data as { customer?: unknown } | null)?.customer : undefined;
+    // An owner topic's event goes only to the sockets of the customer it names.
+    const ownerOnly = SHOP_TOPICS[topic]!.audience === 'owner';
+    const owner = ownerOnly ? (data as { customer?: unknown } | null)?.customer : undefined;
     const frame = JSON.stringify({ event: topic, data, correlationId: correlationId ?? null });
     for (const client of this.subscribers.get(topic) ?? []) {
       if (client.readyState !== client.OPEN) continue;
-      if (SHOP_TOPICS[topic]!.audience === 'owner' && client[AUTH_USER]?.sub !== owner) continue;
+      if (ownerOnly && client[AUTH_USER]?.sub !== owner) continue;
       client.send(frame);
     }
   }

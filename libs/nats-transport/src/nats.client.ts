@@ -193,7 +193,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     try {
       reply = await this.inbox!.request(subject, encodePayload(payload), this.outgoingHeaders(), timeoutMs);
     } catch (error) {
-      throw this.requestFailure(error, subject, timeoutMs);
+      throw this.requestFailure(error, subject);
     }
     return this.readReply<T>(reply, subject);
   }
@@ -232,13 +232,10 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     return decodePayload(reply.data, subject) as T;
   }
 
-  private requestFailure(error: unknown, subject: string, timeoutMs: number): Error {
+  // The reply inbox rejects with typed errors; anything else came from publishing (a closed connection, say).
+  private requestFailure(error: unknown, subject: string): Error {
     if (error instanceof TransportError || error instanceof RpcTimeoutError || error instanceof NoRespondersError) return error;
-    const e = error as Error & { isNoResponders?: () => boolean };
-    if (e?.name === 'TimeoutError') return new RpcTimeoutError(subject, timeoutMs);
-    if (typeof e?.isNoResponders === 'function' && e.isNoResponders()) return new NoRespondersError(subject, { cause: e });
-    if (e?.name === 'NoRespondersError') return new NoRespondersError(subject, { cause: e });
-    return new TransportError(MESSAGES.transportFailed(subject, e?.message ?? String(error)), { cause: error });
+    return new TransportError(MESSAGES.transportFailed(subject, (error as Error)?.message ?? String(error)), { cause: error });
   }
 }
 

@@ -1,4 +1,4 @@
-import { NatsServer, NatsServerRef, type NatsTransportModuleOptions } from '@cliffracer/nats-transport';
+import { attachNatsServer, NatsServer, type NatsTransportModuleOptions } from '@cliffracer/nats-transport';
 import type { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -43,7 +43,7 @@ export async function createHttpService(
   if (options.websockets) app.useWebSocketAdapter(new WsAdapter(app));
   options.configure?.(app);
   const server = new NatsServer(nats);
-  app.get(NatsServerRef, { strict: false }).attach(server);
+  attachNatsServer(app, server);
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   setupHttpFrontDoor(app);
   return app;

@@ -1,4 +1,4 @@
-import type { INestMicroservice, Type, DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext, INestMicroservice, Type } from '@nestjs/common';
 import type { NestApplicationContextOptions } from '@nestjs/common/interfaces/nest-application-context-options.interface.js';
 import { NestFactory } from '@nestjs/core';
 import type { NatsTransportModuleOptions } from './interfaces/nats-transport-options.interface.js';
@@ -26,7 +26,7 @@ export async function createNatsMicroservice(
 }
 
 /** Attaches a server to the app's `NatsServerRef`, when the app imports `NatsTransportModule`. */
-export function attachNatsServer(app: INestMicroservice, server: NatsServer): void {
+export function attachNatsServer(app: INestApplicationContext, server: NatsServer): void {
   try {
     app.get(NatsServerRef, { strict: false }).attach(server);
   } catch {

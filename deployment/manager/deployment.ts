@@ -158,8 +158,8 @@ export class Deployment {
     };
   }
 
+  // The state folders (logs, pids) exist: start validated the nginx configuration first.
   private async spawnInstance(instance: InstancePlan, shared: NodeJS.ProcessEnv): Promise<void> {
-    await mkdir(this.paths.logs, { recursive: true });
     const spec = { name: instance.name, entry: instance.app.entry, logFile: instance.logFile, unifiedLog: this.paths.unifiedLog };
     const env = { ...shared, ...instance.app.env, PORT: String(instance.port), HOST: '127.0.0.1', CLIFFRACER_INSTANCE: instance.name, CLIFFRACER_RUN_SPEC: JSON.stringify(spec) };
     const child = spawn(process.execPath, [RUNNER], { env, detached: true, stdio: 'ignore', cwd: this.config.root });

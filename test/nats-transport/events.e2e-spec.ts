@@ -34,6 +34,19 @@ class OrderEventsController {
     this.everyInstance.push(payload.id);
   }
 
+  readonly refunds: string[] = [];
+
+  @Event('refunds.issued')
+  onRefund(@Payload() payload: { id: string }) {
+    this.refunds.push(payload.id);
+  }
+
+  // A second handler on the same subject: both run, and its failure alone is dead-lettered.
+  @Event('refunds.issued')
+  onRefundAudit() {
+    throw new Error('audit log down');
+  }
+
   @Event('payments.failed')
   onPaymentFailed() {
     throw new Error('mailer down');
@@ -88,6 +101,22 @@ describe('NatsServer: events', () => {
       expect(dead!.headers[ORIGINAL_SUBJECT_HEADER]).toBe(`${prefix}.payments.failed`);
       expect(dead!.headers[DEAD_LETTER_ERROR_HEADER]).toBe('InternalError: Internal server error');
       expect(dead!.correlationId).toBeDefined();
+    } finally {
+      await recorder.close();
+    }
+  });
+
+  it('runs every handler on one subject, dead-lettering the one that fails', async () => {
+    const recorder = await EventRecorder.start(nats.url, `${prefix}.cliffracer.dead-letter.>`);
+    try {
+      await first.client.emit('refunds.issued', { id: 'r1' });
+      const [dead] = await recorder.waitFor(1);
+      await waitUntil(() => handled((c) => c.refunds).length === 1);
+      expect(handled((c) => c.refunds)).toEqual(['r1']);
+      expect(dead!.subject).toBe(`${prefix}.cliffracer.dead-letter.refunds.issued`);
+      expect(dead!.headers[DEAD_LETTER_ERROR_HEADER]).toBe('InternalError: Internal server error');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(recorder.events).toHaveLength(1);
     } finally {
       await recorder.close();
     }

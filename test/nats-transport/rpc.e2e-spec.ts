@@ -12,6 +12,7 @@ import { callRpc, createTestApp, ensureNats, type NatsEndpoint, type TestApp, un
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { IsInt, IsString, Min } from 'class-validator';
+import { from } from 'rxjs';
 
 class OrderNotFoundError extends CliffracerError {
   override readonly name = 'OrderNotFoundError';
@@ -39,6 +40,12 @@ class StockController {
   reserve(@Payload() dto: ReserveDto) {
     this.calls += 1;
     return { sku: dto.sku, reserved: dto.quantity, isDto: dto instanceof ReserveDto };
+  }
+
+  @Rpc()
+  countdown(@Payload() payload: { from: number }) {
+    // A Nest handler may answer with an Observable: its last value is the reply.
+    return from(Array.from({ length: payload.from }, (_, i) => payload.from - i - 1));
   }
 
   @Rpc()
@@ -88,6 +95,10 @@ describe('NatsServer and NatsClient: request/reply', () => {
 
   it('answers a call with the handler result', async () => {
     await expect(callRpc(target(), 'stock', 'echo', { a: 1 })).resolves.toEqual({ echoed: { a: 1 } });
+  });
+
+  it('answers with the last value of a handler that returns an Observable', async () => {
+    await expect(service.client.call('stock', 'countdown', { from: 3 })).resolves.toBe(0);
   });
 
   it('validates and transforms the payload into its DTO', async () => {

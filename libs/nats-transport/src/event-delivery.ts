@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { type MessageHandler, NatsContext } from '@nestjs/microservices';
+import { NatsContext } from '@nestjs/microservices';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { backoffAfter } from './durable/durable-options.js';
@@ -14,8 +14,8 @@ import { INTERNAL_ERROR_CODE, isWireError, toWireError, type WireError } from '.
 type EventMessage = Pick<Msg, 'subject' | 'data'> & { headers?: MsgHdrs };
 
 /**
- * Hands events to their handlers. Every handler chained on a pattern gets the event, and a
- * failure never loses it: core events are republished to the dead-letter subject, durable
+ * Hands events to their handlers. Every handler on a pattern gets the event, and a failure
+ * never loses it: core events are republished to the dead-letter subject, durable
  * ones are redelivered with backoff and dead-lettered after `maxDeliver` attempts.
  */
 export class EventDelivery {
@@ -24,60 +24,60 @@ export class EventDelivery {
     private readonly logger: LoggerService,
   ) {}
 
-  /** Resolves the first failure, if any (for diagnostics). */
-  async deliverCore(route: NatsRoute, msg: Msg, nc: NatsConnection | undefined): Promise<WireError | undefined> {
-    const failures = await this.run(route, msg);
-    for (const wire of failures) this.deadLetterCore(nc, msg, wire);
-    return failures[0];
+  /** Dead-letters a failed event; resolves the failure, if any (for diagnostics). */
+  deliverCore(route: NatsRoute, msg: Msg, nc: NatsConnection | undefined): Promise<WireError | undefined> {
+    return this.run(route, msg).then((failure) => {
+      if (failure !== undefined) this.deadLetterCore(nc, msg, failure);
+      return failure;
+    });
   }
 
-  /** Acknowledges, redelivers later or dead-letters; resolves the first failure, if any. */
+  /** Acknowledges, redelivers later or dead-letters; resolves the failure, if any. */
   async deliverDurable(route: NatsRoute, msg: JsMsg, js: JetStreamClient): Promise<WireError | undefined> {
     const spec = route.durable!;
     // A long handler keeps its claim on the event instead of letting JetStream redeliver it.
     const beat = setInterval(() => msg.working(), Math.max(500, Math.floor(spec.ackWaitMs / 2)));
-    let failures: WireError[];
+    let failure: WireError | undefined;
     try {
-      failures = await this.run(route, msg);
+      failure = await this.run(route, msg);
     } finally {
       clearInterval(beat);
     }
-    if (failures.length === 0) {
+    if (failure === undefined) {
       msg.ack();
       return undefined;
     }
     const attempt = msg.info.deliveryCount;
-    const poison = failures.some((wire) => wire.code === 'BAD_PAYLOAD');
-    if (poison || attempt >= spec.maxDeliver) {
-      await this.deadLetterDurable(js, route, msg, failures[0], attempt);
-      return failures[0];
+    if (failure.code === 'BAD_PAYLOAD' || attempt >= spec.maxDeliver) {
+      await this.deadLetterDurable(js, route, msg, failure, attempt);
+      return failure;
     }
     const waitMs = backoffAfter(spec, attempt);
     this.logger.warn?.(`durable event on ${msg.subject} failed (delivery ${attempt} of ${spec.maxDeliver}), redelivering in ${waitMs}ms`);
     msg.nak(waitMs);
-    return failures[0];
+    return failure;
   }
 
-  /** Runs the handler chain; resolves the failures, each logged once. A malformed body fails at once. */
-  private async run(route: NatsRoute, msg: EventMessage): Promise<WireError[]> {
+  /**
+   * Runs the event's handlers and resolves their failure, logged once, if any. Calling the
+   * first handler is enough: Nest's wrapper of an event handler runs the handlers chained
+   * after it and joins their results, so each one gets the event once and the first failure
+   * comes back here. A malformed body fails at once, without any handler.
+   */
+  private run(route: NatsRoute, msg: EventMessage): Promise<WireError | undefined> {
     let payload: unknown;
     try {
       payload = decodePayload(msg.data, msg.subject);
     } catch (error) {
       const wire = toWireError(error);
       this.logger.warn?.(`rejected event on ${msg.subject}: ${wire.message}`);
-      return [wire];
+      return Promise.resolve(wire);
     }
-    const context = new NatsContext([msg.subject, msg.headers]);
-    const failures: WireError[] = [];
-    for (let handler: MessageHandler | undefined = route.handler; handler; handler = handler.next) {
-      try {
-        await invokeHandler(handler, payload, context);
-      } catch (error) {
-        failures.push(this.logFailure(error, msg.subject));
-      }
-    }
-    return failures;
+    // One `then`, not async/await: each promise costs an async-hook call under the correlation context.
+    return invokeHandler(route.handler, payload, new NatsContext([msg.subject, msg.headers])).then(
+      () => undefined,
+      (error: unknown) => this.logFailure(error, msg.subject),
+    );
   }
 
   // RpcErrorFilter has already logged unknown errors with their stack; the rest are logged here.

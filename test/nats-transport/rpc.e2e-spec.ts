@@ -54,6 +54,11 @@ class StockController {
   }
 
   @Rpc()
+  total() {
+    return { total: 10n };
+  }
+
+  @Rpc()
   crash() {
     throw new Error('database password is hunter2');
   }
@@ -136,6 +141,11 @@ describe('NatsServer and NatsClient: request/reply', () => {
     const error = await callRpc(target(), 'stock', 'crash').catch((e: unknown) => e);
     expect(error).toMatchObject({ remoteName: 'InternalError', code: 'INTERNAL', message: 'Internal server error' });
     expect(JSON.stringify(error)).not.toContain('hunter2');
+  });
+
+  it('answers an error when the result cannot be sent as JSON, instead of leaving the caller waiting', async () => {
+    const error = await callRpc(target(), 'stock', 'total').catch((e: unknown) => e);
+    expect(error).toMatchObject({ remoteName: 'InternalError', code: 'INTERNAL' });
   });
 
   it('fails with RpcTimeoutError when the handler overruns its own timeout', async () => {

@@ -37,6 +37,17 @@ describe('NatsClient: durable emit', () => {
     }
   };
 
+  const storedCount = async (subject: string) => {
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const info = await jsm.streams.info(durableStreamName(prefix, 'CLIFFRACER_EVENTS'), { subjects_filter: `${prefix}${subject}` });
+      return info.state.subjects?.[`${prefix}${subject}`] ?? 0;
+    } finally {
+      await nc.close();
+    }
+  };
+
   beforeAll(async () => {
     nats = await ensureNats();
     prefix = `${uniquePrefix()}.`;
@@ -75,6 +86,19 @@ describe('NatsClient: durable emit', () => {
     expect(message?.header.get(CORRELATION_ID_HEADER)).toBe('durable-cid-1');
     expect(message?.header.has('Authorization')).toBe(false);
     expect(message?.json()).toEqual({ id: 'inv-2' });
+  });
+
+  it('stores an event published twice under one message ID once', async () => {
+    await client.emit('billing.events.refunded', { id: 'r-7' }, { durable: true, messageId: `${prefix}refund-r-7` });
+    await client.emit('billing.events.refunded', { id: 'r-7' }, { durable: true, messageId: `${prefix}refund-r-7` });
+    await client.emit('billing.events.refunded', { id: 'r-8' }, { durable: true });
+    expect(await storedCount('billing.events.refunded')).toBe(2);
+  });
+
+  it('refuses a message ID on an event that is not durable', async () => {
+    await expect(Promise.resolve(client.emit('billing.events.refunded', { id: 'r-9' }, { messageId: 'm-1' }))).rejects.toThrow(
+      'a message ID deduplicates durable events only: pass { durable: true } with it on billing.events.refunded',
+    );
   });
 
   it('fails with a TransportError when the event cannot be stored in time', async () => {

@@ -19,6 +19,7 @@ export const MESSAGES = {
   streamNotReady: (stream: string, subjects: string[]) => `stream ${stream} still lacks subjects after retries: ${subjects.join(', ')}`,
   durablePublishFailed: (subject: string, timeoutMs: number, reason: string) =>
     `durable event not stored within ${timeoutMs}ms (${reason}): ${subject}`,
+  messageIdNeedsDurable: (subject: string) => `a message ID deduplicates durable events only: pass { durable: true } with it on ${subject}`,
   connectionLost: (subject: string) => `connection to NATS lost while waiting for the reply: ${subject}`,
   notConnected: () => 'the NATS server is not started: call listen() first',
 } as const;

@@ -41,6 +41,12 @@ export interface EmitOptions {
   durable?: boolean;
   /** How long a durable event may take to be stored, in milliseconds. @default the module's `requestTimeoutMs` */
   timeoutMs?: number;
+  /**
+   * The durable event's JetStream message ID: a second publish under the same ID within the
+   * stream's duplicate window is not stored again, so an event kept in a database (an outbox)
+   * can be published again after a crash without a copy. Durable events only. @default a new UUID
+   */
+  messageId?: string;
 }
 
 /** What `emit` returns: a hot Observable (Nest style) that can also be awaited. */
@@ -160,11 +166,12 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     const nc = this.nc ?? (await this.connect());
     const target = `${this.options.subjectPrefix}${subject}`;
     if (!options.durable) {
+      if (options.messageId !== undefined) throw new InvalidOptionsError('NatsClient', MESSAGES.messageIdNeedsDurable(subject));
       nc.publish(target, encodePayload(payload), { headers: this.outgoingHeaders() });
       return;
     }
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    await this.durable.publish(nc, target, encodePayload(payload), this.outgoingHeaders(false), timeoutMs);
+    await this.durable.publish(nc, target, encodePayload(payload), this.outgoingHeaders(false), timeoutMs, options.messageId);
   }
 
   private async request<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {

@@ -30,10 +30,12 @@ export class DurablePublisher {
 
   constructor(private readonly options: NormalizedNatsTransportOptions) {}
 
-  /** Stores `data` on `subject` (already prefixed), retrying until `timeoutMs` has passed. */
-  async publish(nc: NatsConnection, subject: string, data: Uint8Array | string, headers: MsgHdrs, timeoutMs: number): Promise<PubAck> {
+  /**
+   * Stores `data` on `subject` (already prefixed) under message ID `msgID`, retrying until
+   * `timeoutMs` has passed.
+   */
+  async publish(nc: NatsConnection, subject: string, data: Uint8Array | string, headers: MsgHdrs, timeoutMs: number, msgID: string = randomUUID()): Promise<PubAck> {
     const deadline = Date.now() + timeoutMs;
-    const msgID = randomUUID();
     const { js, jsm } = await this.clientsOf(nc);
     let lastError: unknown;
     for (let attempt = 0; ; attempt += 1) {

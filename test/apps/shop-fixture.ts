@@ -66,7 +66,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     instance: service,
     http: { port: 0, host: '127.0.0.1' },
   });
-  const orders = { paymentWindowMs: 15 * 60_000, expirySweepMs: 30_000, ...options.orders };
+  const orders = { paymentWindowMs: 15 * 60_000, expirySweepMs: 30_000, outboxRelayMs: 5_000, eventTimeoutMs: 15_000, ...options.orders };
   const modules = {
     inventory: () => InventoryModule.forRoot(config('inventory')),
     payments: () => PaymentsModule.forRoot(config('payments'), { limitCents: 100_000 }),

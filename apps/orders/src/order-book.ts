@@ -8,12 +8,11 @@ import { ORDER_EVENTS, type OrderCancelledEvent } from './order-events.js';
 import { Order, OrderStatus } from './order.entity.js';
 import { OrderNotFoundError, OrderNotPayableError } from './orders.errors.js';
 import { ORDERS_SETTINGS, type OrdersSettings } from './orders.settings.js';
+import { OrderOutbox } from './outbox/order-outbox.js';
 
 /** Inventory refusals that settle an order as rejected; other failures leave the outcome open. */
 const REFUSALS = new Set(['OUT_OF_STOCK', 'UNKNOWN_SKU', 'RESERVATION_CONFLICT', 'VALIDATION_ERROR']);
 const PAYMENT_DECLINED = 'PAYMENT_DECLINED';
-/** How long an event may take to be stored: long enough to outlast a NATS node's failover. */
-const ANNOUNCE_TIMEOUT_MS = 15_000;
 /** Orders one expiry sweep handles; the next sweep takes the rest. */
 const SWEEP_BATCH = 100;
 
@@ -25,7 +24,8 @@ interface Charge {
 /**
  * The orders of the shop: placed (stock reserved at the inventory, the amount charged at
  * payments), paid again after a declined card, cancelled when unpaid past their window. Every
- * change of state is announced as a durable event, published before the caller hears back.
+ * change of state is announced as a durable event, kept in the outbox with the change and
+ * published before the caller hears back (or by the outbox relay, if NATS cannot take it then).
  */
 @Injectable()
 export class OrderBook {
@@ -34,6 +34,7 @@ export class OrderBook {
   constructor(
     @InjectSecureRepository(Order) private readonly orders: SecureRepository<Order>,
     private readonly client: NatsClient,
+    private readonly outbox: OrderOutbox,
     @Inject(ORDERS_SETTINGS) private readonly settings: OrdersSettings,
   ) {}
 
@@ -58,8 +59,8 @@ export class OrderBook {
       throw error;
     }
     const amountCents = priceCents * order.quantity;
-    await this.settle(order.id, OrderStatus.PENDING, { status: OrderStatus.AWAITING_PAYMENT, amountCents });
-    await this.announce(ORDER_EVENTS.created, { orderId: order.id, customer: order.customer, sku: order.sku, quantity: order.quantity, amountCents });
+    const created = { orderId: order.id, customer: order.customer, sku: order.sku, quantity: order.quantity, amountCents };
+    await this.settle(order.id, OrderStatus.PENDING, { status: OrderStatus.AWAITING_PAYMENT, amountCents }, [ORDER_EVENTS.created, created]);
     this.logger.log(`order ${order.id} placed: ${order.quantity} x ${order.sku} for ${amountCents} cents`);
     return this.charge({ ...order, amountCents, status: OrderStatus.AWAITING_PAYMENT }, request.paymentToken);
   }
@@ -97,10 +98,8 @@ export class OrderBook {
     });
     let cancelled = 0;
     for (const order of due) {
-      if (!(await this.settle(order.id, order.status, { status: OrderStatus.CANCELLED, failure: 'not paid in time' }))) continue;
       const event: OrderCancelledEvent = { orderId: order.id, customer: order.customer, reason: 'not paid in time' };
-      await this.announce(ORDER_EVENTS.cancelled, event);
-      cancelled += 1;
+      if (await this.settle(order.id, order.status, { status: OrderStatus.CANCELLED, failure: 'not paid in time' }, [ORDER_EVENTS.cancelled, event])) cancelled += 1;
     }
     if (cancelled > 0) this.logger.log(`cancelled ${cancelled} unpaid order(s)`);
     return cancelled;
@@ -113,18 +112,18 @@ export class OrderBook {
     } catch (error) {
       if (codeOf(error) !== PAYMENT_DECLINED) throw error;
       const reason = (error as Error).message;
-      await this.orders.update(order.id, { failure: reason });
-      await this.announce(ORDER_EVENTS.paymentFailed, { orderId: order.id, customer: order.customer, reason });
+      const failed = { orderId: order.id, customer: order.customer, reason };
+      await this.settle(order.id, OrderStatus.AWAITING_PAYMENT, { failure: reason }, [ORDER_EVENTS.paymentFailed, failed]);
       this.logger.warn(`payment of order ${order.id} declined: ${reason}`);
       return this.current(order.id);
     }
-    const paidAt = new Date();
-    if (!(await this.settle(order.id, OrderStatus.AWAITING_PAYMENT, { status: OrderStatus.PAID, chargeId: charge.chargeId, paidAt, failure: null }))) {
+    const paid = { orderId: order.id, customer: order.customer, amountCents: charge.amountCents, chargeId: charge.chargeId };
+    const changes = { status: OrderStatus.PAID, chargeId: charge.chargeId, paidAt: new Date(), failure: null };
+    if (!(await this.settle(order.id, OrderStatus.AWAITING_PAYMENT, changes, [ORDER_EVENTS.paid, paid]))) {
       // The sweep cancelled it while the card was charged: the money goes back.
       await this.client.call('payments', 'refund', { orderId: order.id });
       throw new OrderNotPayableError(order.id, OrderStatus.CANCELLED);
     }
-    await this.announce(ORDER_EVENTS.paid, { orderId: order.id, customer: order.customer, amountCents: charge.amountCents, chargeId: charge.chargeId });
     this.logger.log(`order ${order.id} paid (${charge.chargeId})`);
     return this.current(order.id);
   }
@@ -136,13 +135,18 @@ export class OrderBook {
     return order;
   }
 
-  /** Moves an order on only if it is still in `from`: concurrent changes never both apply. */
-  private async settle(orderId: string, from: OrderStatus, changes: Partial<Order>): Promise<boolean> {
-    return (await this.orders.updateMany({ id: orderId, status: from }, changes)) === 1;
-  }
-
-  private async announce(subject: string, event: object): Promise<void> {
-    await this.client.emit(subject, event, { durable: true, timeoutMs: ANNOUNCE_TIMEOUT_MS });
+  /**
+   * Moves an order on only if it is still in `from`: concurrent changes never both apply. The
+   * event announcing the change, if any, is recorded in the same transaction, then published.
+   */
+  private async settle(orderId: string, from: OrderStatus, changes: Partial<Order>, announce?: [subject: string, event: object]): Promise<boolean> {
+    const moved = await this.orders.transaction(async (orders, tx) => {
+      if ((await orders.updateMany({ id: orderId, status: from }, changes)) !== 1) return false;
+      if (announce !== undefined) await this.outbox.record(tx, orderId, ...announce);
+      return true;
+    });
+    if (moved && announce !== undefined) await this.outbox.sendFor(orderId);
+    return moved;
   }
 }
 

@@ -14,7 +14,8 @@ const RELAY_BATCH = 200;
  * it announces, so neither is stored without the other; it is then published as a durable
  * event under its own message ID and deleted. One that could not be published (NATS down,
  * the stream electing a leader) stays and goes out with the next relay run: no change is
- * left unannounced, and none is announced twice.
+ * left unannounced, and an event published again (by the relay and the request at once, or
+ * after a crash before its row was deleted) is stored once within the stream's duplicate window.
  */
 @Injectable()
 export class OrderOutbox {

@@ -32,12 +32,34 @@ export interface RepositoryResult {
 
 const ROWS = 10_000;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 3000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const row = (i: number) => ({ name: `row ${i}`, grade: i % 100, active: i % 3 !== 0 });
 
 async function opsPerSecond(count: number, run: (i: number) => Promise<unknown>): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < count; i += 1) await run(i);
   return (count / (performance.now() - started)) * 1000;
+}
+
+/**
+ * Operations per second of `baseline` and `measured`, each warmed first, then run in
+ * `ROUNDS` alternating windows (the order flipping each round): a drift of the machine or of
+ * the database (autovacuum, a checkpoint) then weighs on both alike.
+ */
+async function compareOps(baseline: (i: number) => Promise<unknown>, measured: (i: number) => Promise<unknown>): Promise<[number, number]> {
+  const runs = [baseline, measured];
+  for (const run of runs) await opsPerSecond(300, run);
+  const perWindow = Math.ceil(QUERIES / ROUNDS);
+  const elapsed = [0, 0];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const k of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const started = performance.now();
+      for (let i = 0; i < perWindow; i += 1) await runs[k]!(round * perWindow + i);
+      elapsed[k]! += performance.now() - started;
+    }
+  }
+  const ops = (k: number) => ((perWindow * ROUNDS) / elapsed[k]!) * 1000;
+  return [ops(0), ops(1)];
 }
 
 export async function measureRepository(url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'): Promise<RepositoryResult[]> {
@@ -57,20 +79,19 @@ export async function measureRepository(url = process.env.DATABASE_URL ?? 'postg
     const started = performance.now();
     await secure.createMany(Array.from({ length: ROWS }, (_, i) => row(i)));
     const batched = (ROWS / (performance.now() - started)) * 1000;
+    // Fresh statistics now, so that autovacuum does not change the plans halfway through.
+    await source.query(`ANALYZE "${schema}"."bench_rows"`);
     const ids = (await plain.find({ select: { id: true }, take: 1000 })).map((r) => r.id);
     const id = (i: number) => ids[i % ids.length]!;
     process.stderr.write('repository: find by id...\n');
-    // Warm both paths first, so neither pays for the first query's planning.
-    await opsPerSecond(300, (i) => plain.findOneBy({ id: id(i) }));
-    await opsPerSecond(300, (i) => secure.findById(id(i)));
-    const plainById = await opsPerSecond(QUERIES, (i) => plain.findOneBy({ id: id(i) }));
-    const secureById = await opsPerSecond(QUERIES, (i) => secure.findById(id(i)));
-    process.stderr.write('repository: filtered queries...\n');
-    const plainFiltered = await opsPerSecond(QUERIES, (i) =>
-      plain.find({ where: { grade: MoreThanOrEqual(i % 90), active: true }, order: { id: 'DESC' }, take: 20 }),
+    const [plainById, secureById] = await compareOps(
+      (i) => plain.findOneBy({ id: id(i) }),
+      (i) => secure.findById(id(i)),
     );
-    const secureFiltered = await opsPerSecond(QUERIES, (i) =>
-      secure.findMany({ where: { grade: { gte: i % 90 }, active: true }, orderBy: { id: 'DESC' }, limit: 20 }),
+    process.stderr.write('repository: filtered queries...\n');
+    const [plainFiltered, secureFiltered] = await compareOps(
+      (i) => plain.find({ where: { grade: MoreThanOrEqual(i % 90), active: true }, order: { id: 'DESC' }, take: 20 }),
+      (i) => secure.findMany({ where: { grade: { gte: i % 90 }, active: true }, orderBy: { id: 'DESC' }, limit: 20 }),
     );
     return [
       { workload: 'find by id', baseline: 'TypeORM repository', baselineOps: plainById, measured: 'SecureRepository', measuredOps: secureById },

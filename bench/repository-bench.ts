@@ -32,7 +32,8 @@ export interface RepositoryResult {
 
 const ROWS = 10_000;
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 3000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+/** Alternating windows per comparison: short ones, as one slow moment of the database sways a query rate a lot. */
+const ROUNDS = Number(process.env.BENCH_REPOSITORY_ROUNDS ?? 20);
 const row = (i: number) => ({ name: `row ${i}`, grade: i % 100, active: i % 3 !== 0 });
 
 async function opsPerSecond(count: number, run: (i: number) => Promise<unknown>): Promise<number> {

@@ -66,13 +66,14 @@ export class SecureRepository<T extends ObjectLiteral> {
   async findById(id: unknown, options: { lock?: 'update' } = {}): Promise<T | null> {
     const { repo, fields } = await this.open();
     if (options.lock !== undefined && this.manager === undefined) throw new SecureQueryError(fields.entity, 'lock', 'needs a transaction: lock rows inside transaction()');
-    const lock = options.lock === undefined ? {} : { lock: { mode: 'pessimistic_write' as const } };
-    return repo.findOne({ where: whereId(fields, id) as never, ...lock });
+    const where = whereId(fields, id) as never;
+    // findOneBy runs the same query as findOne, with less of TypeORM's time per call.
+    return options.lock === undefined ? repo.findOneBy(where) : repo.findOne({ where, lock: { mode: 'pessimistic_write' } });
   }
 
   async findOne(where: Where<T>): Promise<T | null> {
     const { repo, fields } = await this.open();
-    return repo.findOne({ where: compileWhere(fields, where, true) as never });
+    return repo.findOneBy(compileWhere(fields, where, true) as never);
   }
 
   async findMany(options: FindManyOptions<T> = {}): Promise<T[]> {
@@ -90,7 +91,7 @@ export class SecureRepository<T extends ObjectLiteral> {
     const { repo, fields } = await this.open();
     const where = whereId(fields, id);
     const result = await repo.update(where as never, checkEntityData(fields, changes, 'update') as never);
-    return result.affected === 0 ? null : repo.findOne({ where: where as never });
+    return result.affected === 0 ? null : repo.findOneBy(where as never);
   }
 
   /** Changes every row matching a non-empty filter; resolves how many. */

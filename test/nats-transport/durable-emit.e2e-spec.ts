@@ -4,7 +4,7 @@ import { durableStreamName, Event, NatsClient, TransportError } from '@cliffrace
 import { createTestApp, ensureNats, type NatsEndpoint, removeDurableStream, uniquePrefix, waitUntil } from '@cliffracer/testing';
 import { Controller, Injectable } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
 @Injectable()
@@ -27,26 +27,23 @@ describe('NatsClient: durable emit', () => {
   let prefix: string;
   let client: NatsClient;
 
-  const stored = async (subject: string) => {
+  /** Asks JetStream about the run's stream on a connection of its own. */
+  const inStream = async <T>(ask: (jsm: JetStreamManager, stream: string) => Promise<T>): Promise<T> => {
     const nc = await connect({ servers: nats.url });
     try {
-      const jsm = await jetstreamManager(nc);
-      return await jsm.streams.getMessage(durableStreamName(prefix, 'CLIFFRACER_EVENTS'), { last_by_subj: `${prefix}${subject}` });
+      return await ask(await jetstreamManager(nc), durableStreamName(prefix, 'CLIFFRACER_EVENTS'));
     } finally {
       await nc.close();
     }
   };
 
-  const storedCount = async (subject: string) => {
-    const nc = await connect({ servers: nats.url });
-    try {
-      const jsm = await jetstreamManager(nc);
-      const info = await jsm.streams.info(durableStreamName(prefix, 'CLIFFRACER_EVENTS'), { subjects_filter: `${prefix}${subject}` });
+  const stored = (subject: string) => inStream((jsm, stream) => jsm.streams.getMessage(stream, { last_by_subj: `${prefix}${subject}` }));
+
+  const storedCount = (subject: string) =>
+    inStream(async (jsm, stream) => {
+      const info = await jsm.streams.info(stream, { subjects_filter: `${prefix}${subject}` });
       return info.state.subjects?.[`${prefix}${subject}`] ?? 0;
-    } finally {
-      await nc.close();
-    }
-  };
+    });
 
   beforeAll(async () => {
     nats = await ensureNats();

@@ -20,7 +20,10 @@ const HTTP_STATUS_CODES: Record<number, string> = {
   404: 'NOT_FOUND',
   408: 'RPC_TIMEOUT',
   409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
   429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'GATEWAY_TIMEOUT',
 };
 
 const STATUS_OF_CODE: Record<string, number> = {
@@ -31,7 +34,11 @@ const STATUS_OF_CODE: Record<string, number> = {
   NOT_FOUND: 404,
   RPC_TIMEOUT: 408,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
+  OVERLOADED: 503,
+  DATABASE_UNAVAILABLE: 503,
+  DATABASE_TIMEOUT: 504,
 };
 
 /** The numeric status put in the error header of a reply (NATS services convention). */

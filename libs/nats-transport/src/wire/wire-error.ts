@@ -39,6 +39,8 @@ const STATUS_OF_CODE: Record<string, number> = {
   OVERLOADED: 503,
   DATABASE_UNAVAILABLE: 503,
   DATABASE_TIMEOUT: 504,
+  SERVICE_UNAVAILABLE: 503,
+  GATEWAY_TIMEOUT: 504,
 };
 
 /** The numeric status put in the error header of a reply (NATS services convention). */

@@ -7,8 +7,10 @@ import { invokeHandler } from './handler-invoker.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
 import type { NatsRoute } from './nats-routes.js';
 import { DEAD_LETTER_ERROR_HEADER, ORIGINAL_SUBJECT_HEADER, SERVICE_HEADER } from './nats-transport.constants.js';
+import type { RefusalLog } from './refusal.log.js';
+import { logInternalFailure } from './wire/internal-failure.log.js';
 import { decodePayload } from './wire/json.codec.js';
-import { INTERNAL_ERROR_CODE, isWireError, toWireError, type WireError } from './wire/wire-error.js';
+import { INTERNAL_ERROR_CODE, isConvertedWireError, toWireErrorAfterFilters, toWireError, type WireError } from './wire/wire-error.js';
 
 /** What an event message offers, core or JetStream. */
 type EventMessage = Pick<Msg, 'subject' | 'data'> & { headers?: MsgHdrs };
@@ -22,6 +24,7 @@ export class EventDelivery {
   constructor(
     private readonly options: NormalizedNatsTransportOptions,
     private readonly logger: LoggerService,
+    private readonly refusals: RefusalLog,
   ) {}
 
   /** Dead-letters a failed event; resolves the failure, if any (for diagnostics). */
@@ -30,6 +33,16 @@ export class EventDelivery {
       if (failure !== undefined) this.deadLetterCore(nc, msg, failure);
       return failure;
     });
+  }
+
+  /** Dead-letters an event refused before any handler saw it (headers that cannot be read). */
+  refuseCore(msg: Msg, wire: WireError, nc: NatsConnection | undefined): void {
+    this.deadLetterCore(nc, msg, wire, false);
+  }
+
+  /** Dead-letters a refused durable event, then terminates it. */
+  refuseDurable(route: NatsRoute, msg: JsMsg, wire: WireError, js: JetStreamClient): Promise<void> {
+    return this.deadLetterDurable(js, route, msg, wire, msg.info.deliveryCount, false);
   }
 
   /** Acknowledges, redelivers later or dead-letters; resolves the failure, if any. */
@@ -67,46 +80,47 @@ export class EventDelivery {
   private run(route: NatsRoute, msg: EventMessage): Promise<WireError | undefined> {
     let payload: unknown;
     try {
-      payload = decodePayload(msg.data, msg.subject);
+      payload = decodePayload(msg.data, msg.subject, route.limits);
     } catch (error) {
       const wire = toWireError(error);
-      this.logger.warn?.(`rejected event on ${msg.subject}: ${wire.message}`);
+      this.refusals.warn(`${wire.code} ${route.subject}`, `rejected event on ${msg.subject}: ${wire.message}`);
       return Promise.resolve(wire);
     }
     // One `then`, not async/await: each promise costs an async-hook call under the correlation context.
     return invokeHandler(route.handler, payload, new NatsContext([msg.subject, msg.headers])).then(
       () => undefined,
-      (error: unknown) => this.logFailure(error, msg.subject),
+      (error: unknown) => this.logFailure(error, route, msg.subject),
     );
   }
 
-  // RpcErrorFilter has already logged unknown errors with their stack; the rest are logged here.
-  private logFailure(error: unknown, subject: string): WireError {
-    const wire = toWireError(error);
-    const loggedByFilter = isWireError(error) && wire.code === INTERNAL_ERROR_CODE;
-    if (!loggedByFilter) {
-      const stack = wire.code === INTERNAL_ERROR_CODE ? (error as Error)?.stack : undefined;
-      this.logger.error(`event handler failed on ${subject}: ${wire.name}: ${wire.message}`, stack);
-    }
+  /**
+   * RpcErrorFilter has already logged what it converted; the rest is logged here: internal
+   * failures each with their stack, refusals (a payload that failed validation) once per burst.
+   */
+  private logFailure(error: unknown, route: NatsRoute, subject: string): WireError {
+    const wire = toWireErrorAfterFilters(error, this.options.errors);
+    if (isConvertedWireError(error)) return wire;
+    if (wire.code === INTERNAL_ERROR_CODE) logInternalFailure(this.logger, 'event handler', subject, error);
+    else this.refusals.warn(`${wire.code} ${route.subject}`, `event handler failed on ${subject}: ${wire.name}: ${wire.message}`);
     return wire;
   }
 
-  private deadLetterCore(nc: NatsConnection | undefined, msg: Msg, wire: WireError): void {
+  private deadLetterCore(nc: NatsConnection | undefined, msg: Msg, wire: WireError, keepHeaders = true): void {
     if (nc === undefined || nc.isClosed()) {
       this.logger.error(`event lost on ${msg.subject}: connection closed before dead-lettering`);
       return;
     }
     try {
-      nc.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire) });
+      nc.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
     } catch (error) {
       this.logger.error(`event lost on ${msg.subject}: ${(error as Error).message}`);
     }
   }
 
   // The event is terminated only once JetStream has stored its dead letter; otherwise it is retried.
-  private async deadLetterDurable(js: JetStreamClient, route: NatsRoute, msg: JsMsg, wire: WireError, attempt: number): Promise<void> {
+  private async deadLetterDurable(js: JetStreamClient, route: NatsRoute, msg: JsMsg, wire: WireError, attempt: number, keepHeaders = true): Promise<void> {
     try {
-      await js.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire) });
+      await js.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
       this.logger.error(`durable event on ${msg.subject} dead-lettered after ${attempt} deliveries: ${wire.name}: ${wire.message}`);
       msg.term(`${wire.name}: ${wire.message}`.slice(0, 200));
     } catch (error) {
@@ -120,9 +134,10 @@ export class EventDelivery {
     return `${subjectPrefix}${deadLetterSubject}.${subject.slice(subjectPrefix.length)}`;
   }
 
-  private deadLetterHeaders(msg: EventMessage, wire: WireError): MsgHdrs {
+  // A message whose own headers could not be decoded is dead-lettered with ours only.
+  private deadLetterHeaders(msg: EventMessage, wire: WireError, keepHeaders: boolean): MsgHdrs {
     const h = natsHeaders();
-    for (const [key, values] of msg.headers ?? []) {
+    for (const [key, values] of (keepHeaders && msg.headers) || []) {
       // Publish-time JetStream directives (dedup ID, expectations) must not apply to the dead letter.
       if (/^nats-(msg-id|expected-)/i.test(key)) continue;
       for (const value of values) h.append(key, value);

@@ -3,6 +3,7 @@ export { Rpc } from './decorators/rpc.decorator.js';
 export { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
 export { MalformedPayloadError } from './errors/malformed-payload.error.js';
 export { NoRespondersError } from './errors/no-responders.error.js';
+export { PayloadTooLargeError } from './errors/payload-too-large.error.js';
 export { RemoteError } from './errors/remote.error.js';
 export { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 export { TransportError } from './errors/transport.error.js';
@@ -33,6 +34,9 @@ export {
 } from './nats-transport.constants.js';
 export { NatsTransportModule } from './nats-transport.module.js';
 export { DEFAULT_NATS_TRANSPORT_OPTIONS, normalizeNatsTransportOptions } from './nats-transport.options.js';
+export { DEFAULT_PAYLOAD_LIMITS } from './nats-transport.limits.js';
+export type { PayloadLimits } from './nats-transport.limits.js';
+export { RefusalLog } from './refusal.log.js';
 export { RpcErrorFilter } from './rpc-error.filter.js';
 export { RpcValidationPipe } from './rpc-validation.pipe.js';
 export { withDeadline } from './handler-invoker.js';

@@ -3,6 +3,7 @@ import { InvalidOptionsError } from '@cliffracer/common';
 import { getEventMetadata, getRpcMetadata } from './handler-metadata.accessor.js';
 import type { DurableSpec } from './interfaces/handler-metadata.interface.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
+import { type PayloadLimits, type ResolvedPayloadLimits, resolvePayloadLimits } from './nats-transport.limits.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { isValidSubject, isValidSubjectPattern, rpcSubject } from './subjects.js';
 
@@ -15,6 +16,8 @@ export interface NatsRoute {
   timeoutMs?: number;
   /** Set for an event consumed through a JetStream durable consumer instead of a subscription. */
   durable?: DurableSpec;
+  /** Bounds checked on each body before it is parsed. */
+  limits: ResolvedPayloadLimits;
 }
 
 /**
@@ -23,19 +26,21 @@ export interface NatsRoute {
  * under the subject prefix. Events go to one instance per service and pattern unless broadcast.
  */
 export function buildRoutes(handlers: Map<string, MessageHandler>, options: NormalizedNatsTransportOptions): NatsRoute[] {
-  const { subjectPrefix: prefix, service } = options;
+  const { subjectPrefix: prefix, service, payloadLimits } = options;
+  const limitsOf = (own?: Partial<PayloadLimits>) => (own === undefined ? payloadLimits : resolvePayloadLimits('NatsServer', own, payloadLimits));
   return [...handlers].map(([pattern, handler]) => {
     if (handler.isEventHandler) {
       const metadata = getEventMetadata(handler);
       const subject = checked(`${prefix}${pattern}`);
-      if (metadata?.durable) return { kind: 'event', subject, handler, durable: metadata.durable };
+      const limits = limitsOf(metadata?.limits);
+      if (metadata?.durable) return { kind: 'event', subject, handler, durable: metadata.durable, limits };
       const queue = metadata?.broadcast ? undefined : eventQueue(service, pattern);
-      return { kind: 'event', subject, queue, handler };
+      return { kind: 'event', subject, queue, handler, limits };
     }
     const rpc = getRpcMetadata(handler);
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
     if (!isValidSubject(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
-    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs };
+    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits) };
   });
 }
 

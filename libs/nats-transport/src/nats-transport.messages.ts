@@ -6,6 +6,10 @@ export const MESSAGES = {
   noResponders: (subject: string) => `no service is answering: ${subject}`,
   notJson: (subject: string) => `payload is not valid JSON: ${subject}`,
   hostileKey: (subject: string, key: string) => `payload has a forbidden key "${key}": ${subject}`,
+  payloadLimit: (limit: string, max: number) => `payload breaks the limit ${limit} (${max})`,
+  badHeaders: (subject: string) => `message headers cannot be decoded: ${subject}`,
+  payloadTooLarge: (subject: string, bytes: number, max: number) =>
+    `message of ${bytes} bytes is over the server's max_payload of ${max} bytes: ${subject}`,
   notSerializable: (subject: string) => `reply is not JSON-serializable: ${subject}`,
   validationFailed: (fields: string[]) => `validation failed: ${fields.join(', ') || 'payload'}`,
   internal: () => 'Internal server error',

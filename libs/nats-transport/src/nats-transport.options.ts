@@ -1,5 +1,6 @@
 import { InvalidOptionsError } from '@cliffracer/common';
 import { DEFAULT_NATS_URL } from './nats-transport.constants.js';
+import { resolvePayloadLimits } from './nats-transport.limits.js';
 import type {
   NatsTransportModuleOptions,
   NormalizedNatsTransportOptions,
@@ -20,7 +21,7 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   durableReplicas: 1,
   errors: [],
   connection: {},
-} as const satisfies Omit<NormalizedNatsTransportOptions, 'service' | 'errors'> & { errors: [] };
+} as const satisfies Omit<NormalizedNatsTransportOptions, 'service' | 'errors' | 'payloadLimits'> & { errors: [] };
 
 const MODULE = 'NatsTransport';
 
@@ -58,6 +59,7 @@ export function normalizeNatsTransportOptions(
     servers,
     subjectPrefix: normalizePrefix(merged.subjectPrefix),
     errors: [...merged.errors],
+    payloadLimits: resolvePayloadLimits(MODULE, options.payloadLimits),
   };
 }
 

@@ -7,6 +7,7 @@ import { from, type Observable } from 'rxjs';
 import { InvalidOptionsError } from '@cliffracer/common';
 import { DurablePublisher } from './durable/durable-publisher.js';
 import { ReplyInbox } from './reply-inbox.js';
+import { MalformedPayloadError } from './errors/malformed-payload.error.js';
 import { NoRespondersError } from './errors/no-responders.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
@@ -22,6 +23,7 @@ import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { isValidSubject, isValidToken, rpcSubject } from './subjects.js';
 import { ErrorRebuilder } from './wire/error-rebuilder.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
+import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
 import { internalWireError, isWireError } from './wire/wire-error.js';
 
 /** Options of one call. */
@@ -167,7 +169,13 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     const target = `${this.options.subjectPrefix}${subject}`;
     if (!options.durable) {
       if (options.messageId !== undefined) throw new InvalidOptionsError('NatsClient', MESSAGES.messageIdNeedsDurable(subject));
-      nc.publish(target, encodePayload(payload), { headers: this.outgoingHeaders() });
+      const body = encodePayload(payload);
+      const headers = this.outgoingHeaders();
+      try {
+        nc.publish(target, body, { headers });
+      } catch (error) {
+        throw isMaxPayloadError(error) ? payloadTooLarge(nc, target, body, headers) : error;
+      }
       return;
     }
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
@@ -197,10 +205,11 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   private async exchange<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
     if (this.nc === undefined) await this.connect();
     let reply: Msg;
+    const body = encodePayload(payload);
     try {
-      reply = await this.inbox!.request(subject, encodePayload(payload), this.outgoingHeaders(), timeoutMs);
+      reply = await this.inbox!.request(subject, body, this.outgoingHeaders(), timeoutMs);
     } catch (error) {
-      throw this.requestFailure(error, subject);
+      throw isMaxPayloadError(error) ? payloadTooLarge(this.nc, subject, body) : this.requestFailure(error, subject);
     }
     return this.readReply<T>(reply, subject);
   }
@@ -241,7 +250,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
 
   // The reply inbox rejects with typed errors; anything else came from publishing (a closed connection, say).
   private requestFailure(error: unknown, subject: string): Error {
-    if (error instanceof TransportError || error instanceof RpcTimeoutError || error instanceof NoRespondersError) return error;
+    if (error instanceof TransportError || error instanceof RpcTimeoutError || error instanceof NoRespondersError || error instanceof MalformedPayloadError) return error;
     return new TransportError(MESSAGES.transportFailed(subject, (error as Error)?.message ?? String(error)), { cause: error });
   }
 }

@@ -1,9 +1,10 @@
 import { acceptCorrelationId, CORRELATION_ID_HEADER, CorrelationContext } from '@cliffracer/correlation';
+import { CliffracerError } from '@cliffracer/common';
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, NatsContext, Server } from '@nestjs/microservices';
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { EventEmitter } from 'node:events';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { type JetStreamClient, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DurableConsumer } from './durable/durable-consumer.js';
 import { durableConsumerName } from './durable/durable-options.js';
 import { durableStreamSettings, ensureDurableStream } from './durable/durable-stream.js';
@@ -25,8 +26,15 @@ import { buildRoutes, type NatsRoute } from './nats-routes.js';
 import { ERROR_MESSAGE_HEADER, ERROR_STATUS_HEADER } from './nats-transport.constants.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
+import { RefusalLog } from './refusal.log.js';
+import { logInternalFailure } from './wire/internal-failure.log.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
-import { INTERNAL_ERROR_CODE, isWireError, statusOfWireError, toWireError, type WireError } from './wire/wire-error.js';
+import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
+import { headerFault } from './wire/message-headers.js';
+import { INTERNAL_ERROR_CODE, isConvertedWireError, toWireErrorAfterFilters, statusOfWireError, toWireError, type WireError } from './wire/wire-error.js';
+
+/** Codes of input refused before a handler ran: logged once per burst, not once each. */
+const REFUSAL_CODES = new Set(['BAD_PAYLOAD', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE']);
 
 /** A subscription or durable consumer of the server, as tools show it. */
 export interface NatsRouteInfo {
@@ -58,16 +66,18 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   readonly options: NormalizedNatsTransportOptions;
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
+  private js?: JetStreamClient;
   private subscriptions: Subscription[] = [];
   private routes: NatsRoute[] = [];
   private durableConsumers: DurableConsumer[] = [];
   private readonly delivery: EventDelivery;
   private readonly eventSlots: ConcurrencyLimiter;
+  private readonly refusals = new RefusalLog(this.logger);
 
   constructor(options: NatsTransportModuleOptions) {
     super();
     this.options = normalizeNatsTransportOptions(options);
-    this.delivery = new EventDelivery(this.options, this.logger);
+    this.delivery = new EventDelivery(this.options, this.logger, this.refusals);
     this.eventSlots = new ConcurrencyLimiter(this.options.maxConcurrentEvents);
   }
 
@@ -111,6 +121,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       this.logger.warn(`closing with ${this.inFlight.size} handler(s) still running after ${grace}ms`);
     }
     await closeConnection(nc, grace);
+    this.refusals.flush();
     this.events.removeAllListeners();
   }
 
@@ -147,6 +158,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     const { subjectPrefix, service, deadLetterSubject } = this.options;
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
+    this.js = js;
     const settings = durableStreamSettings(this.options);
     const stream = settings.name;
     const subjects = [...routes.map((route) => route.subject), `${subjectPrefix}${deadLetterSubject}.>`];
@@ -163,8 +175,16 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     return nc.subscribe(route.subject, {
       queue: route.queue,
       callback: (error, msg) => {
-        if (error) this.logger.error(`subscription to ${route.subject} failed: ${error.message}`);
-        else handle(msg);
+        if (error) {
+          this.logger.error(`subscription to ${route.subject} failed: ${error.message}`);
+          return;
+        }
+        // Whatever this throws would close the connection's reader and silence the service.
+        try {
+          handle(msg);
+        } catch (thrown) {
+          this.refusals.warn(`UNHANDLED ${route.subject}`, `message on ${route.subject} could not be handled: ${(thrown as Error)?.message}`);
+        }
       },
     });
   }
@@ -182,7 +202,12 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
    * Runs `work` in the message's correlation context, listed as in flight until it settles;
    * `work` resolves the failure it answered with, if any, for the diagnostics report.
    */
-  private handleTracked(route: NatsRoute, msg: Pick<Msg, 'subject' | 'headers'>, work: () => Promise<WireError | undefined>): void {
+  private handleTracked(route: NatsRoute, msg: Msg | JsMsg, work: () => Promise<WireError | undefined>): void {
+    const fault = headerFault(msg, msg.subject);
+    if (fault !== undefined) {
+      this.refuse(route, msg, fault);
+      return;
+    }
     const correlationId = acceptCorrelationId(msg.headers?.get(CORRELATION_ID_HEADER));
     const entry = this.inFlight.begin(msg.subject, correlationId);
     const startedAt = performance.now();
@@ -191,6 +216,15 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       if (handledChannel.hasSubscribers) this.reportHandled(route, msg.subject, correlationId, startedAt, failure);
     };
     CorrelationContext.run(correlationId, work).then(done, (error: unknown) => done(toWireError(error)));
+  }
+
+  /** Answers or dead-letters a message refused before any handler saw it, logged once per burst. */
+  private refuse(route: NatsRoute, msg: Msg | JsMsg, error: MalformedPayloadError): void {
+    const wire = toWireError(error);
+    this.refusals.warn(`${wire.code} ${route.subject}`, `refused message on ${msg.subject}: ${wire.message}`);
+    if (route.kind === 'rpc') this.replyError(msg as Msg, wire);
+    else if (route.durable !== undefined) void this.delivery.refuseDurable(route, msg as JsMsg, wire, this.js!);
+    else this.delivery.refuseCore(msg as Msg, wire, this.nc);
   }
 
   private reportHandled(route: NatsRoute, subject: string, correlationId: string, startedAt: number, failure?: WireError): void {
@@ -212,7 +246,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private answer(route: NatsRoute, msg: Msg): Promise<WireError | undefined> {
     let work: Promise<unknown>;
     try {
-      work = invokeHandler(route.handler, decodePayload(msg.data, msg.subject), new NatsContext([msg.subject, msg.headers]));
+      work = invokeHandler(route.handler, decodePayload(msg.data, msg.subject, route.limits), new NatsContext([msg.subject, msg.headers]));
     } catch (error) {
       return Promise.resolve(this.answerFailure(msg, error));
     }
@@ -231,8 +265,9 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     } catch (error) {
       return this.answerFailure(msg, error);
     }
-    this.reply(msg, () => msg.respond(body));
-    return undefined;
+    const tooLarge = this.reply(msg, () => msg.respond(body));
+    // The caller learns at once why no result comes, instead of at its timeout.
+    return tooLarge ? this.answerFailure(msg, payloadTooLarge(this.nc, msg.subject, body)) : undefined;
   }
 
   private answerFailure(msg: Msg, error: unknown): WireError {
@@ -250,27 +285,32 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     });
   }
 
-  // A reply that cannot be sent (connection closed mid-request) is logged, never thrown.
-  private reply(msg: Msg, send: () => boolean): void {
-    if (!msg.reply) return;
+  /**
+   * Sends a reply; one that cannot be sent (connection closed mid-request) is logged, never
+   * thrown. Returns true when it was over the server's `max_payload`.
+   */
+  private reply(msg: Msg, send: () => boolean): boolean {
+    if (!msg.reply) return false;
     try {
       send();
     } catch (error) {
+      if (isMaxPayloadError(error)) return true;
       this.logger.error(`could not reply on ${msg.subject}: ${(error as Error).message}`);
     }
+    return false;
   }
 
   /**
    * The wire form of a failed request, logged once here when nothing upstream logged it:
-   * exception filters hand over wire errors (already logged), raw errors come from this class.
+   * exception filters hand over wire forms (already logged), raw errors come from this class.
+   * Refused input is logged once per burst.
    */
   private describeFailure(error: unknown, subject: string): WireError {
-    const wire = toWireError(error);
-    if (error instanceof MalformedPayloadError) {
-      this.logger.warn(`rejected message on ${subject}: ${error.message}`);
-    } else if (wire.code === INTERNAL_ERROR_CODE && !isWireError(error)) {
-      const e = error as Error;
-      this.logger.error(`handler failed on ${subject}: ${e?.message ?? String(error)}`, e?.stack);
+    const wire = toWireErrorAfterFilters(error, this.options.errors);
+    if (isConvertedWireError(error)) return wire;
+    if (wire.code === INTERNAL_ERROR_CODE) logInternalFailure(this.logger, 'handler', subject, error);
+    else if (error instanceof CliffracerError && REFUSAL_CODES.has(wire.code)) {
+      this.refusals.warn(`${wire.code} ${subject}`, `refused message on ${subject}: ${wire.message}`);
     }
     return wire;
   }

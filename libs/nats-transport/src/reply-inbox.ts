@@ -1,6 +1,7 @@
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { NoRespondersError } from './errors/no-responders.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
+import { headerFault } from './wire/message-headers.js';
 
 interface Waiting {
   subject: string;
@@ -29,6 +30,7 @@ export class ReplyInbox {
   ) {
     this.prefix = `${createInbox(inboxPrefix)}.`;
     this.subscription = nc.subscribe(`${this.prefix}*`, {
+      // Nothing may throw out of this callback: it would close the connection's reader.
       callback: (error, msg) => {
         if (error === null) this.settle(msg);
       },
@@ -75,7 +77,9 @@ export class ReplyInbox {
     if (waiting === undefined) return;
     this.waiting.delete(token);
     clearTimeout(waiting.timer);
-    if (msg.data.length === 0 && msg.headers?.code === 503) waiting.reject(new NoRespondersError(waiting.subject));
+    const fault = headerFault(msg, waiting.subject);
+    if (fault !== undefined) waiting.reject(fault);
+    else if (msg.data.length === 0 && msg.headers?.code === 503) waiting.reject(new NoRespondersError(waiting.subject));
     else waiting.resolve(msg);
   }
 

@@ -1,6 +1,7 @@
 import { InvalidOptionsError } from '@cliffracer/common';
 import { EventPattern } from '@nestjs/microservices';
 import { EVENT_HANDLER_KIND } from '../nats-transport.constants.js';
+import { resolvePayloadLimits } from '../nats-transport.limits.js';
 import { MESSAGES } from '../nats-transport.messages.js';
 import type { EventMetadata, EventOptions } from '../interfaces/handler-metadata.interface.js';
 import { isValidSubjectPattern } from '../subjects.js';
@@ -26,7 +27,9 @@ import { normalizeDurableOptions } from '../durable/durable-options.js';
 export function Event(subject: string, options: EventOptions = {}): MethodDecorator {
   if (!isValidSubjectPattern(subject)) throw new InvalidOptionsError('Event', MESSAGES.invalidSubject(subject));
   const durable = normalizeDurableOptions(subject, options);
-  const metadata: EventMetadata = { kind: EVENT_HANDLER_KIND, broadcast: options.broadcast ?? false, ...(durable && { durable }) };
+  const { limits } = options;
+  if (limits !== undefined) resolvePayloadLimits('Event', limits);
+  const metadata: EventMetadata = { kind: EVENT_HANDLER_KIND, broadcast: options.broadcast ?? false, ...(durable && { durable }), ...(limits && { limits }) };
   // Nest 12 types EventPattern by payload; @Event stays untyped like @Rpc.
   return EventPattern(subject, metadata as unknown as Record<string, unknown>) as unknown as MethodDecorator;
 }

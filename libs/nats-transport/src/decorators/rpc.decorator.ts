@@ -1,6 +1,7 @@
 import { InvalidOptionsError } from '@cliffracer/common';
 import { MessagePattern } from '@nestjs/microservices';
 import { RPC_HANDLER_KIND } from '../nats-transport.constants.js';
+import { resolvePayloadLimits } from '../nats-transport.limits.js';
 import { MESSAGES } from '../nats-transport.messages.js';
 import type { RpcMetadata, RpcOptions } from '../interfaces/handler-metadata.interface.js';
 import { isValidToken } from '../subjects.js';
@@ -24,11 +25,12 @@ export function Rpc(nameOrOptions?: string | RpcOptions, maybeOptions: RpcOption
     const name = typeof nameOrOptions === 'string' ? nameOrOptions : String(key);
     const options = typeof nameOrOptions === 'object' ? nameOrOptions : maybeOptions;
     if (!isValidToken(name)) throw new InvalidOptionsError('Rpc', MESSAGES.invalidRpcName(name));
-    const { timeoutMs } = options;
+    const { timeoutMs, limits } = options;
     if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0)) {
       throw new InvalidOptionsError('Rpc', `timeoutMs must be a positive whole number, got ${timeoutMs}`);
     }
-    const metadata: RpcMetadata = { kind: RPC_HANDLER_KIND, timeoutMs };
+    if (limits !== undefined) resolvePayloadLimits('Rpc', limits);
+    const metadata: RpcMetadata = { kind: RPC_HANDLER_KIND, timeoutMs, ...(limits && { limits }) };
     return MessagePattern(name, metadata as unknown as Record<string, unknown>)(target, key, descriptor);
   };
 }

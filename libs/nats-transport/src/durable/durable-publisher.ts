@@ -3,6 +3,7 @@ import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransportError } from '../errors/transport.error.js';
+import { isMaxPayloadError, payloadTooLarge } from '../wire/max-payload.js';
 import type { NormalizedNatsTransportOptions } from '../interfaces/nats-transport-options.interface.js';
 import { MESSAGES } from '../nats-transport.messages.js';
 import { durableStreamSettings, ensureDurableStream } from './durable-stream.js';
@@ -47,6 +48,8 @@ export class DurablePublisher {
         }
         return await js.publish(subject, data, { msgID, headers, timeout });
       } catch (error) {
+        // Too large stays too large: no attempt can store it.
+        if (isMaxPayloadError(error)) throw payloadTooLarge(nc, subject, data, headers);
         lastError = error;
         if (FINAL_ERRORS.has((error as Error)?.name) || nc.isClosed()) break;
         // The stream may be gone (removed, recreated without this subject): check it next time.

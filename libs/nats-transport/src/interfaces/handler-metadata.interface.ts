@@ -1,4 +1,5 @@
 import type { EVENT_HANDLER_KIND, RPC_HANDLER_KIND } from '../nats-transport.constants.js';
+import type { PayloadLimits } from '../nats-transport.limits.js';
 
 /** Options of `@Rpc`. */
 export interface RpcOptions {
@@ -7,10 +8,20 @@ export interface RpcOptions {
    * @default no limit on the handler (the caller's own timeout still applies)
    */
   timeoutMs?: number;
+  /**
+   * Bounds on this handler's request body, over the service's `payloadLimits`.
+   * @default the service's payload limits
+   */
+  limits?: Partial<PayloadLimits>;
 }
 
 /** Options of `@Event`. */
 export interface EventOptions {
+  /**
+   * Bounds on this handler's event body, over the service's `payloadLimits`.
+   * @default the service's payload limits
+   */
+  limits?: Partial<PayloadLimits>;
   /**
    * Deliver every event to every instance of the service, instead of to one instance.
    * @default false
@@ -54,6 +65,7 @@ export interface DurableSpec {
 export interface RpcMetadata {
   kind: typeof RPC_HANDLER_KIND;
   timeoutMs?: number;
+  limits?: Partial<PayloadLimits>;
 }
 
 /** What `@Event` records on a handler (Nest `extras`). */
@@ -61,4 +73,5 @@ export interface EventMetadata {
   kind: typeof EVENT_HANDLER_KIND;
   broadcast: boolean;
   durable?: DurableSpec;
+  limits?: Partial<PayloadLimits>;
 }

@@ -1,4 +1,5 @@
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
+import type { PayloadLimits, ResolvedPayloadLimits } from '../nats-transport.limits.js';
 import type { ErrorClass } from './error-class.interface.js';
 
 /** Options of the NATS transport, shared by `NatsServer`, `NatsClient` and `NatsTransportModule`. */
@@ -75,6 +76,13 @@ export interface NatsTransportModuleOptions {
    */
   errors?: ErrorClass[];
   /**
+   * Bounds on every request and event body of this service, checked before it is parsed; a
+   * handler's own `limits` override them. A body over one is refused with a `ValidationError`
+   * naming the limit.
+   * @default DEFAULT_PAYLOAD_LIMITS (depth 32, 1000 keys, 10000 elements, 256 KiB strings)
+   */
+  payloadLimits?: Partial<PayloadLimits>;
+  /**
    * Further NATS connection options (credentials, TLS, ping interval).
    * @default {}
    */
@@ -82,6 +90,7 @@ export interface NatsTransportModuleOptions {
 }
 
 /** Options after defaults are applied and checked. */
-export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers'>> & {
+export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits'>> & {
   servers: string[];
+  payloadLimits: ResolvedPayloadLimits;
 };

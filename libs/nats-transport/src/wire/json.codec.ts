@@ -1,5 +1,8 @@
 import { MalformedPayloadError } from '../errors/malformed-payload.error.js';
+import { ValidationError } from '../errors/validation.error.js';
+import type { ResolvedPayloadLimits } from '../nats-transport.limits.js';
 import { MESSAGES } from '../nats-transport.messages.js';
+import { findLimitBreach } from './limit-scanner.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const EMPTY = new Uint8Array(0);
@@ -16,11 +19,21 @@ export function encodePayload(value: unknown): Uint8Array | string {
 }
 
 /**
- * Decodes a JSON body. An empty body is `undefined`. Invalid UTF-8 or JSON, and objects
- * with a `__proto__` key or a `constructor` object (prototype pollution), are rejected.
+ * Decodes a JSON body. An empty body is `undefined`. With `limits`, a body that breaks one is
+ * refused with a `ValidationError` naming it before it is parsed. Invalid UTF-8 or JSON, and
+ * objects with a `__proto__` key or a `constructor` object (prototype pollution), are rejected.
+ * A leading UTF-8 byte order mark is dropped (the WHATWG decoder's default), so such a body
+ * parses as the same JSON without it.
  */
-export function decodePayload(data: Uint8Array, subject: string): unknown {
+export function decodePayload(data: Uint8Array, subject: string, limits?: ResolvedPayloadLimits): unknown {
   if (data.length === 0) return undefined;
+  if (limits !== undefined) {
+    const breach = findLimitBreach(data, limits);
+    if (breach !== undefined) {
+      const message = MESSAGES.payloadLimit(breach.limit, breach.max);
+      throw new ValidationError([{ field: 'payload', messages: [message] }], `${message}: ${subject}`);
+    }
+  }
   let text: string;
   let value: unknown;
   try {

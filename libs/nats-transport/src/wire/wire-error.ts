@@ -1,6 +1,7 @@
 import { isCliffracerError, type Json } from '@cliffracer/common';
 import { HttpException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
+import type { ErrorClass } from '../interfaces/error-class.interface.js';
 import { MESSAGES } from '../nats-transport.messages.js';
 
 /** How an error travels in a reply body. */
@@ -48,28 +49,62 @@ export function statusOfWireError(error: WireError): number {
   return STATUS_OF_CODE[error.code] ?? 500;
 }
 
-/** True when `value` already has the wire shape (an exception filter produced it). */
+/** True when `value` has the wire shape: a reply body read by a caller. */
 export function isWireError(value: unknown): value is WireError {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
   return typeof v.name === 'string' && typeof v.message === 'string' && typeof v.code === 'string';
 }
 
+// Wire forms this module made: only these pass through `toWireError` again as they are, so a
+// plain object that merely looks like one (a pg or Node system error) never reaches a caller.
+const CONVERTED = new WeakSet<WireError>();
+
+/** True when `value` is a wire form `toWireError` made (an exception filter's output, say). */
+export function isConvertedWireError(value: unknown): value is WireError {
+  return value !== null && typeof value === 'object' && CONVERTED.has(value as WireError);
+}
+
 /**
- * Turns whatever a handler or the Nest pipeline threw into its wire form.
- * Cliffracer errors keep name, message, code and data; Nest HTTP exceptions (guards,
- * ValidationPipe) keep their meaning; anything else is an internal error whose message
- * is not revealed to the caller.
+ * Turns whatever a handler or the Nest pipeline threw into its wire form. Only errors meant for
+ * callers keep their message: Cliffracer errors (name, message, code, data), Nest's
+ * `HttpException` (guards, ValidationPipe) and `RpcException`, and the `registered` classes.
+ * Everything else (Node system errors, database errors, plain objects, strings, null) is an
+ * internal error whose details stay on the server.
  */
-export function toWireError(error: unknown): WireError {
-  if (isCliffracerError(error)) {
-    return { name: error.name, message: error.message, code: error.code, data: error.data };
+export function toWireError(error: unknown, registered: readonly ErrorClass[] = []): WireError {
+  if (isConvertedWireError(error)) return error;
+  return converted(callerSafeForm(error, registered) ?? internalWireError());
+}
+
+/**
+ * The wire form of what the Nest pipeline hands the transport. Exception filters have already
+ * run there: the global `RpcErrorFilter` converts what handlers throw, and Nest's own RPC filter
+ * reduces unknown errors to a shape without a code, so a plain `{ name, message, code }` object
+ * reaching the transport was shaped on purpose by a service's own exception filter (Nest's
+ * documented `throwError(() => exception.getError())`), and is sent as it is.
+ */
+export function toWireErrorAfterFilters(error: unknown, registered: readonly ErrorClass[] = []): WireError {
+  if (!isConvertedWireError(error) && !(error instanceof Error) && isWireError(error)) {
+    return converted({ name: error.name, message: error.message, code: error.code, data: error.data });
   }
+  return toWireError(error, registered);
+}
+
+function callerSafeForm(error: unknown, registered: readonly ErrorClass[]): WireError | undefined {
+  if (isCliffracerError(error)) return { name: error.name, message: error.message, code: error.code, data: error.data };
   if (error instanceof HttpException) return fromHttpException(error);
   if (error instanceof RpcException) return fromRpcError(error.getError());
-  if (isWireError(error)) return { name: error.name, message: error.message, code: error.code, data: error.data };
-  if (!(error instanceof Error) && error !== null && typeof error === 'object') return fromRpcError(error);
-  return internalWireError();
+  if (error instanceof Error && registered.some((cls) => error instanceof cls)) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, message: error.message, code: typeof code === 'string' ? code : 'REMOTE_ERROR' };
+  }
+  return undefined;
+}
+
+function converted(wire: WireError): WireError {
+  CONVERTED.add(wire);
+  return wire;
 }
 
 /** The wire form of an error whose details stay on the server. */
@@ -97,7 +132,7 @@ function fromHttpException(error: HttpException): WireError {
   };
 }
 
-// `RpcException` payloads and objects that other exception filters emit.
+// What an `RpcException` carries: a string, or an object with a name, message and code.
 function fromRpcError(payload: unknown): WireError {
   if (typeof payload === 'string') return { name: 'RpcException', message: payload, code: 'RPC_ERROR' };
   if (payload === null || typeof payload !== 'object') return internalWireError();

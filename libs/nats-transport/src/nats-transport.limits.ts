@@ -1,0 +1,65 @@
+import { InvalidOptionsError } from '@cliffracer/common';
+
+/**
+ * Bounds on a request or event body, checked on its raw bytes before it is parsed, so a hostile
+ * body costs a scan that stops at the first limit it breaks, never a parse or a transform.
+ */
+export interface PayloadLimits {
+  /**
+   * Deepest nesting of objects and arrays.
+   * @default 32
+   */
+  maxDepth: number;
+  /**
+   * Most keys in one object.
+   * @default 1000
+   */
+  maxKeys: number;
+  /**
+   * Most elements in one array.
+   * @default 10000
+   */
+  maxArrayLength: number;
+  /**
+   * Longest string (keys included), in bytes of its JSON text.
+   * @default 262144 (256 KiB)
+   */
+  maxStringLength: number;
+}
+
+/** Limits no real payload meets; a service or a handler may lower or raise each. */
+export const DEFAULT_PAYLOAD_LIMITS: Readonly<PayloadLimits> = Object.freeze({
+  maxDepth: 32,
+  maxKeys: 1000,
+  maxArrayLength: 10_000,
+  maxStringLength: 256 * 1024,
+});
+
+/** Limits with the smallest body that could break one of them, so shorter bodies skip the scan. */
+export interface ResolvedPayloadLimits extends PayloadLimits {
+  readonly scanFromBytes: number;
+}
+
+const LIMIT_NAMES = Object.keys(DEFAULT_PAYLOAD_LIMITS) as (keyof PayloadLimits)[];
+
+/** Merges `overrides` over `base`, checking every value; throws `InvalidOptionsError` at boot. */
+export function resolvePayloadLimits(
+  owner: string,
+  overrides: Partial<PayloadLimits> = {},
+  base: PayloadLimits = DEFAULT_PAYLOAD_LIMITS,
+): ResolvedPayloadLimits {
+  const limits = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!LIMIT_NAMES.includes(key as keyof PayloadLimits)) {
+      throw new InvalidOptionsError(owner, `unknown payload limit ${JSON.stringify(key)}: use ${LIMIT_NAMES.join(', ')}`);
+    }
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new InvalidOptionsError(owner, `payload limit ${key} must be a positive whole number, got ${value}`);
+    }
+    limits[key as keyof PayloadLimits] = value;
+  }
+  // Depth needs one bracket per level, a count two bytes per element, a string its own bytes.
+  const scanFromBytes = Math.min(limits.maxDepth, 2 * limits.maxKeys, 2 * limits.maxArrayLength, limits.maxStringLength);
+  return { ...limits, scanFromBytes };
+}

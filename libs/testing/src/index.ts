@@ -13,3 +13,4 @@ export { createTestApp } from './test-app.js';
 export type { TestApp, TestAppOptions } from './test-app.js';
 export { uniquePrefix } from './unique-prefix.js';
 export { waitUntil } from './wait-until.js';
+export { RawNatsSocket } from './raw-nats.socket.js';

@@ -1,0 +1,73 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { DEFAULT_PAYLOAD_LIMITS, resolvePayloadLimits } from '../nats-transport.limits.js';
+import { findLimitBreach } from './limit-scanner.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const small = resolvePayloadLimits('test', { maxDepth: 3, maxKeys: 3, maxArrayLength: 4, maxStringLength: 5 });
+
+// What the scanner decides, computed the slow way on the parsed value.
+function breachOfParsed(value: unknown, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.length > small.maxStringLength ? 'maxStringLength' : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth + 1 > small.maxDepth) return 'maxDepth';
+  const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
+  if (Array.isArray(value) ? value.length > small.maxArrayLength : entries.length > small.maxKeys) {
+    return Array.isArray(value) ? 'maxArrayLength' : 'maxKeys';
+  }
+  for (const [key, child] of entries) {
+    if (key.length > small.maxStringLength) return 'maxStringLength';
+    const inner = breachOfParsed(child, depth + 1);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+describe('findLimitBreach', () => {
+  it.each([
+    ['maxDepth', '[[[[1]]]]'],
+    ['maxKeys', '{"a":1,"b":2,"c":3,"d":4}'],
+    ['maxArrayLength', '[1,2,3,4,5]'],
+    ['maxStringLength', '{"a":"abcdef"}'],
+    ['maxStringLength', '{"abcdef":1}'],
+  ])('names %s when a body breaks it', (limit, text) => {
+    expect(findLimitBreach(bytes(text), small)?.limit).toBe(limit);
+  });
+
+  it('passes a body within every limit', () => {
+    expect(findLimitBreach(bytes('{"a":[1,2,3,4],"b":{"c":"abcde"},"d":"x"}'), small)).toBeUndefined();
+  });
+
+  it('does not count brackets, commas or escaped quotes inside strings', () => {
+    expect(findLimitBreach(bytes('["[[[","a,b,",",,,,"]'), small)).toBeUndefined();
+    expect(findLimitBreach(bytes('["\\"[[[[,,,,\\""]'), resolvePayloadLimits('t', { maxDepth: 3 }))).toBeUndefined();
+    expect(findLimitBreach(bytes('["a\\\\",[[[[1]]]]]'), small)?.limit).toBe('maxDepth');
+  });
+
+  it('stops at the first breach: 50,000 keys cost the bytes up to the first one too many', () => {
+    const keys = `{${Array.from({ length: 50_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
+    const limits = resolvePayloadLimits('test');
+    const startedAt = performance.now();
+    expect(findLimitBreach(bytes(keys), limits)).toEqual({ limit: 'maxKeys', max: DEFAULT_PAYLOAD_LIMITS.maxKeys });
+    expect(performance.now() - startedAt).toBeLessThan(20);
+  });
+
+  it('skips bodies shorter than any breach could be', () => {
+    expect(small.scanFromBytes).toBe(3);
+    expect(resolvePayloadLimits('test').scanFromBytes).toBe(DEFAULT_PAYLOAD_LIMITS.maxDepth);
+  });
+
+  it('agrees with a walk of the parsed value on any JSON (property)', () => {
+    fc.assert(
+      fc.property(fc.json({ depthSize: 'medium' }), (text) => {
+        const value = JSON.parse(text) as unknown;
+        // Measured in bytes of the JSON text, the scanner may see a longer string than the parsed one.
+        const expected = breachOfParsed(value);
+        const found = findLimitBreach(bytes(text), small)?.limit;
+        if (expected !== undefined && expected !== 'maxStringLength') expect(found).toBeDefined();
+        if (found === undefined) expect(expected).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

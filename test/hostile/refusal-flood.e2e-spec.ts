@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Event, Rpc } from '@cliffracer/nats-transport';
+import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { ConsoleLogger, Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
+
+@Controller()
+class CounterController {
+  @Rpc() ping(@Payload() body: unknown) {
+    return body;
+  }
+  @Event('flood.events.tick') tick() {}
+}
+
+class CountingLogger extends ConsoleLogger {
+  lines = 0;
+  override warn(): void {
+    this.lines++;
+  }
+  override error(): void {
+    this.lines++;
+  }
+  override log(): void {}
+}
+
+async function timedPing(service: TestApp): Promise<number> {
+  const startedAt = performance.now();
+  await service.client.call('flood', 'ping', { n: 1 });
+  return performance.now() - startedAt;
+}
+
+describe('A flood of refused messages', () => {
+  let nats: NatsEndpoint;
+  let service: TestApp;
+  let raw: NatsConnection;
+  let prefix: string;
+  const logger = new CountingLogger();
+
+  beforeAll(async () => {
+    nats = await ensureNats();
+    prefix = uniquePrefix();
+    service = await createTestApp({ nats: { service: 'flood', servers: nats.url, subjectPrefix: prefix }, controllers: [CounterController], logger });
+    raw = await connect({ servers: nats.url });
+  });
+
+  afterAll(async () => {
+    await raw?.close();
+    await service?.close();
+    await nats?.release();
+  });
+
+  it('logs each reason once per interval and keeps valid requests within 5x their usual time', async () => {
+    for (let i = 0; i < 20; i++) await timedPing(service);
+    const usual = [];
+    for (let i = 0; i < 20; i++) usual.push(await timedPing(service));
+    usual.sort((a, b) => a - b);
+    const median = usual[10];
+
+    logger.lines = 0;
+    const inbox = createInbox();
+    const replies = raw.subscribe(inbox);
+    // 10,000 bad requests and 10,000 bad events within one second, ten of each per millisecond.
+    const during: number[] = [];
+    for (let ms = 0; ms < 1000; ms++) {
+      for (let i = 0; i < 10; i++) {
+        raw.publish(`${prefix}.flood.ping`, '{"not json', { reply: inbox });
+        raw.publish(`${prefix}.flood.events.tick`, '{"not json');
+      }
+      if (ms % 50 === 25) during.push(await timedPing(service));
+      else await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await raw.flush();
+    await waitUntil(() => replies.getReceived() === 10_000, 10_000);
+    during.sort((a, b) => a - b);
+
+    // One line per reason (the request subject and the event subject), whatever the count.
+    expect(logger.lines).toBeLessThanOrEqual(2);
+    expect(during[Math.floor(during.length / 2)]).toBeLessThan(5 * median);
+  });
+});

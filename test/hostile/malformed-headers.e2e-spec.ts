@@ -119,3 +119,25 @@ describe('Malformed NATS headers', () => {
     expect(await answersPromptly(caller, 4)).toBeLessThan(500);
   });
 });
+
+describe('NatsServer.ping', () => {
+  it('resolves while the connection reads, and rejects once its reader has died', async () => {
+    const nats = await ensureNats();
+    const service = await createTestApp({ nats: { service: 'pinged', servers: nats.url, subjectPrefix: uniquePrefix(), shutdownGraceMs: 300 }, controllers: [], logger: false });
+    try {
+      await expect(service.server.ping(1000)).resolves.toBeUndefined();
+      // A callback that throws stops the reader of nats.js: what the transport never lets happen.
+      const nc = service.server.unwrap();
+      const subject = `${uniquePrefix()}.kill-reader`;
+      nc.subscribe(subject, { callback: () => { throw new Error('reader killer'); } });
+      await nc.flush();
+      nc.publish(subject, '');
+      const startedAt = performance.now();
+      await expect(service.server.ping(300)).rejects.toThrow('did not answer a ping within 300ms');
+      expect(performance.now() - startedAt).toBeLessThan(1000);
+    } finally {
+      await service.close();
+      await nats.release();
+    }
+  });
+});

@@ -142,6 +142,17 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     return this.nc as T;
   }
 
+  /**
+   * Resolves once the NATS server has answered a PING within `timeoutMs`, else rejects with a
+   * `TransportError`. Only a round trip shows that the connection's reader still runs: a reader
+   * that died keeps the status at "connected". Readiness checks call it.
+   */
+  ping(timeoutMs = 1000): Promise<void> {
+    const nc = this.nc;
+    if (nc === undefined || nc.isClosed()) return Promise.reject(new TransportError(MESSAGES.notConnected()));
+    return withDeadline(nc.flush(), timeoutMs, () => new TransportError(MESSAGES.pingUnanswered(timeoutMs)));
+  }
+
   /** Listens to connection changes: `'disconnected'`, `'reconnecting'`, `'connected'`, `'closed'`. */
   on(event: string, callback: Function): void {
     this.events.on(event, callback as (...args: unknown[]) => void);

@@ -71,6 +71,8 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
   private connecting?: Promise<NatsConnection>;
+  /** False from a disconnect until the reconnect: calls made meanwhile fail at once. */
+  private reachable = true;
 
   constructor(options: NatsTransportModuleOptions) {
     super();
@@ -108,7 +110,9 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
         this.nc = nc;
         this.inbox = new ReplyInbox(nc, this.options.connection.inboxPrefix);
         this._status$.next(NatsStatus.CONNECTED);
+        this.reachable = true;
         const report = (status: NatsStatus) => {
+          this.reachable = status === NatsStatus.CONNECTED;
           if (status === NatsStatus.DISCONNECTED) this.inbox?.abandonAll(lostConnection);
           this._status$.next(status);
           this.events.emit(status);
@@ -204,6 +208,8 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
 
   private async exchange<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
     if (this.nc === undefined) await this.connect();
+    // nats.js would buffer the request until a reconnect, and its reply would never come.
+    if (!this.reachable) throw new TransportError(MESSAGES.notReachable(subject));
     let reply: Msg;
     const body = encodePayload(payload);
     try {

@@ -122,7 +122,9 @@ export class EventDelivery {
     try {
       await js.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
       this.logger.error(`durable event on ${msg.subject} dead-lettered after ${attempt} deliveries: ${wire.name}: ${wire.message}`);
-      msg.term(`${wire.name}: ${wire.message}`.slice(0, 200));
+      // No reason with the TERM: nats-server before 2.10 ignores a `+TERM <reason>` it cannot
+      // parse and redelivers the event after its ack wait. The reason travels in the dead letter.
+      msg.term();
     } catch (error) {
       this.logger.error(`could not dead-letter ${msg.subject}, redelivering: ${(error as Error).message}`);
       msg.nak(backoffAfter(route.durable!, attempt));

@@ -37,6 +37,7 @@ export { DEFAULT_NATS_TRANSPORT_OPTIONS, normalizeNatsTransportOptions } from '.
 export { DEFAULT_PAYLOAD_LIMITS } from './nats-transport.limits.js';
 export type { PayloadLimits } from './nats-transport.limits.js';
 export { RefusalLog } from './refusal.log.js';
+export { MIN_NATS_SERVER_VERSION } from './server-version.js';
 export { RpcErrorFilter } from './rpc-error.filter.js';
 export { RpcValidationPipe } from './rpc-validation.pipe.js';
 export { withDeadline } from './handler-invoker.js';

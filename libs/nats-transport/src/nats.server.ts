@@ -27,6 +27,7 @@ import { ERROR_MESSAGE_HEADER, ERROR_STATUS_HEADER } from './nats-transport.cons
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { RefusalLog } from './refusal.log.js';
+import { warnIfServerTooOld } from './server-version.js';
 import { logInternalFailure } from './wire/internal-failure.log.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
 import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
@@ -95,6 +96,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       this.routes = routes;
       const nc = await connectNats(this.options, 'server');
       this.nc = nc;
+      warnIfServerTooOld(nc, this.logger);
       void watchConnection(nc, this.logger, (status) => this.report(status), { options: this.options, role: 'server' });
       this.subscriptions = routes.filter((route) => !route.durable).map((route) => this.subscribe(nc, route));
       await this.startDurable(nc, routes.filter((route) => route.durable));

@@ -30,13 +30,10 @@ export class DebugLogger {
   constructor(readonly options: NormalizedDebugLoggerOptions) {
     this.encoder = new EntryEncoder(options.sessionId, options.service);
     if (!options.enabled) return;
-    this.writer = new JsonlWriter(
-      options.dir,
-      options.sessionId,
-      options.flushIntervalMs,
-      (category, error) => this.logger.error(`cannot write the ${category} debug log: ${error.message}`),
-      () => this.encodeTimings(),
-    );
+    this.writer = new JsonlWriter(options.dir, options.sessionId, options.flushIntervalMs, {
+      failed: (category, error) => this.logger.error(`cannot write the ${category} debug log: ${error.message}`),
+      beforeFlush: () => this.encodeTimings(),
+    });
   }
 
   get enabled(): boolean {

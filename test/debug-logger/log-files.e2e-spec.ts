@@ -1,0 +1,89 @@
+import { describe, expect, it } from '@jest/globals';
+import { waitUntil } from '@cliffracer/testing';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readdir, readFile, readlink, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+const SESSION = '20260101_120000';
+
+type Entry = Record<string, unknown> & { msg: string };
+
+/** Every line of a file, each parsed on its own: a torn line fails the test here. */
+async function entries(file: string): Promise<Entry[]> {
+  const text = await readFile(file, 'utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  return text.slice(0, -1).split('\n').map((line) => JSON.parse(line) as Entry);
+}
+
+/** What the files a running process holds open point to; undefined once it is gone. */
+async function openFiles(pid: number): Promise<string[] | undefined> {
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => undefined);
+  if (fds === undefined) return undefined;
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
+  return targets.filter((target) => target.startsWith('/'));
+}
+
+// A service with a debug logger and nothing else listening to SIGHUP: Node's default action
+// for SIGHUP is to end the process. It writes a line per category for each line it is sent.
+const CHILD = `
+import { createInterface } from 'node:readline';
+const { DebugLogger, normalizeDebugLoggerOptions } = await import(process.env.LOGGER_MODULE);
+const logger = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir: process.env.LOG_DIR, sessionId: '${SESSION}' }, {}));
+logger.log('rpc', 'before');
+logger.log('events', 'before');
+await logger.flush();
+process.stdout.write('ready\\n');
+for await (const line of createInterface({ input: process.stdin })) {
+  logger.log('rpc', line);
+  logger.log('events', line);
+  await logger.flush();
+  process.stdout.write('wrote ' + line + '\\n');
+}
+await logger.close();
+`;
+
+describe('debug log files rotated by logrotate', () => {
+  it('keeps the process running on SIGHUP and reopens every category file at its path', async () => {
+    await execFileAsync(process.execPath, ['scripts/build.mjs', '--if-stale', '--quiet']);
+    const dir = await mkdtemp(join(tmpdir(), 'debug-hup-'));
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
+      env: { ...process.env, LOG_DIR: dir, LOGGER_MODULE: pathToFileURL(resolve('dist/libs/debug-logger/src/index.js')).href },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += String(chunk)));
+    let ended: string | undefined;
+    const exited = once(child, 'exit');
+    child.on('exit', (code, signal) => (ended = signal ?? `exit ${code}`));
+    try {
+      await waitUntil(() => out.includes('ready\n') || ended !== undefined, 10000);
+      const files = ['rpc', 'events'].map((category) => join(dir, `${SESSION}_${category}.jsonl`));
+      for (const file of files) await rename(file, `${file}.1`);
+
+      process.kill(child.pid!, 'SIGHUP');
+      // The rotated files are let go at once (so logrotate's compress or delete frees them), not at the next entry.
+      const holdsRotated = async () => (await openFiles(child.pid!))?.some((file) => file.endsWith('.1')) ?? true;
+      await waitUntil(async () => ended !== undefined || !(await holdsRotated()));
+      expect(ended).toBeUndefined();
+
+      child.stdin.write('after\n');
+      await waitUntil(() => out.includes('wrote after\n') || ended !== undefined);
+      expect(ended).toBeUndefined();
+      for (const file of files) {
+        expect((await entries(file)).map((e) => e.msg)).toEqual(['after']);
+        expect((await entries(`${file}.1`)).map((e) => e.msg)).toEqual(['before']);
+      }
+      child.stdin.end();
+      await exited;
+      expect(ended).toBe('exit 0');
+    } finally {
+      child.kill();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,8 +1,10 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { DebugLogger, normalizeDebugLoggerOptions } from '@cliffracer/debug-logger';
 import { waitUntil } from '@cliffracer/testing';
+import { Logger } from '@nestjs/common';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, readlink, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,6 +86,61 @@ describe('debug log files rotated by logrotate', () => {
     } finally {
       child.kill();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('debug log files on a full disk', () => {
+  // A real filesystem that fills up: a 64 KiB tmpfs (CI runs as root). A write that does not
+  // fit is cut short by the kernel mid-line, then fails with ENOSPC.
+  let disk: string;
+
+  beforeAll(async () => {
+    disk = await mkdtemp(join(tmpdir(), 'debug-full-'));
+    await execFileAsync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', disk]).catch((error: Error) => {
+      throw new Error(`the full-disk test mounts a 64 KiB tmpfs and needs root for it: ${error.message}`);
+    });
+  });
+
+  afterAll(async () => {
+    await execFileAsync('umount', [disk]).catch(() => execFileAsync('umount', ['-l', disk]));
+    await rm(disk, { recursive: true, force: true });
+  });
+
+  it('writes whole lines or none while the disk is full, and resumes on a line boundary once space is back', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const filler = join(disk, 'filler');
+    await writeFile(filler, Buffer.alloc(40 * 1024));
+    const logger = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir: disk, service: 'full', sessionId: SESSION }, {}));
+    const file = logger.fileOf('rpc');
+    const pad = 'x'.repeat(150);
+    try {
+      // About 130 KiB in flushes of 50 entries, against some 24 KiB of room.
+      for (let i = 0; i < 400; i += 1) {
+        logger.log('rpc', 'tick', { i, pad });
+        if (i % 50 === 49) await logger.flush();
+      }
+      const kept = (await entries(file)).map((e) => e.i);
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept).toEqual([...Array(kept.length).keys()]);
+      expect(error.mock.calls.map(([message]) => message)).toEqual([expect.stringMatching(/^cannot write the rpc debug log: ENOSPC/)]);
+
+      await rm(filler);
+      for (let i = 400; i < 410; i += 1) logger.log('rpc', 'tick', { i, pad });
+      await logger.flush();
+      await logger.flush();
+
+      const after = await entries(file);
+      expect(after.filter((e) => e.msg === 'tick').map((e) => e.i)).toEqual([...kept, ...Array.from({ length: 10 }, (_, n) => 400 + n)]);
+      const dropped = 400 - kept.length;
+      expect(after.filter((e) => e.msg === 'log.dropped')).toEqual([expect.objectContaining({ level: 'warn', dropped_lines: dropped })]);
+      expect(warn.mock.calls.map(([message]) => message)).toEqual([`the rpc debug log dropped ${dropped} lines it could not write`]);
+      expect(error).toHaveBeenCalledTimes(1);
+    } finally {
+      await logger.close();
+      error.mockRestore();
+      warn.mockRestore();
     }
   });
 });

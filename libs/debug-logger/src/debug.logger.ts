@@ -32,6 +32,11 @@ export class DebugLogger {
     if (!options.enabled) return;
     this.writer = new JsonlWriter(options.dir, options.sessionId, options.flushIntervalMs, {
       failed: (category, error) => this.logger.error(`cannot write the ${category} debug log: ${error.message}`),
+      dropped: (category, lines, resumed) => {
+        this.logger.warn(`the ${category} debug log dropped ${lines} lines it could not write`);
+        // The gap is marked in the file itself, where whoever reads it will look.
+        if (resumed) this.log(category, 'log.dropped', { dropped_lines: lines }, 'warn');
+      },
       beforeFlush: () => this.encodeTimings(),
     });
   }

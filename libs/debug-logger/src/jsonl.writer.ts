@@ -14,8 +14,10 @@ interface Category {
 
 /** What the writer tells its owner, per category; never per line. */
 export interface JsonlWriterHooks {
-  /** The category's lines cannot be written from now on. */
+  /** The category's lines cannot be written from now on; they are dropped until they can. */
   failed(category: string, error: Error): void;
+  /** `lines` of the category were dropped; `resumed` when writing works again, else at close. */
+  dropped(category: string, lines: number, resumed: boolean): void;
   /** Runs before each flush, to write lines held elsewhere first. */
   beforeFlush(): void;
 }
@@ -64,7 +66,7 @@ export class JsonlWriter {
     this.timer ??= setTimeout(() => this.flushAll(), this.flushIntervalMs).unref();
   }
 
-  /** Writes everything queued so far; resolves when it is on disk. */
+  /** Writes everything queued so far; resolves when it is on disk (or dropped). */
   async flush(): Promise<void> {
     this.flushAll();
     await Promise.all([...this.categories.values()].map(({ file }) => file.settled()));
@@ -84,6 +86,7 @@ export class JsonlWriter {
     // The folder is made at each open (rare), so one removed while the service runs comes back.
     const file = new LineFile(this.fileOf(category), () => mkdir(this.dir, { recursive: true }), {
       failed: (error) => this.hooks.failed(category, error),
+      dropped: (lines, resumed) => this.hooks.dropped(category, lines, resumed),
     });
     const entry = { out: new LineBuffer(), file };
     this.categories.set(category, entry);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DebugLogger, normalizeDebugLoggerOptions } from '@cliffracer/debug-logger';
 import { waitUntil } from '@cliffracer/testing';
 import { Logger } from '@nestjs/common';
@@ -107,36 +107,76 @@ describe('debug log files on a full disk', () => {
     await rm(disk, { recursive: true, force: true });
   });
 
+  afterEach(async () => {
+    for (const name of await readdir(disk)) {
+      await execFileAsync('chattr', ['-a', join(disk, name)]);
+      await rm(join(disk, name));
+    }
+  });
+
+  /** Takes all the room but about 24 KiB, then logs some 130 KiB in flushes of 50 entries. */
+  async function overflow(logger: DebugLogger): Promise<void> {
+    await writeFile(join(disk, 'filler'), Buffer.alloc(40 * 1024));
+    for (let i = 0; i < 400; i += 1) {
+      logger.log('rpc', 'tick', { i, pad: 'x'.repeat(150) });
+      if (i % 50 === 49) await logger.flush();
+    }
+  }
+
+  async function makeRoom(logger: DebugLogger): Promise<void> {
+    await rm(join(disk, 'filler'));
+    for (let i = 400; i < 410; i += 1) logger.log('rpc', 'tick', { i });
+    await logger.flush();
+    await logger.flush();
+  }
+
   it('writes whole lines or none while the disk is full, and resumes on a line boundary once space is back', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    const filler = join(disk, 'filler');
-    await writeFile(filler, Buffer.alloc(40 * 1024));
     const logger = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir: disk, service: 'full', sessionId: SESSION }, {}));
     const file = logger.fileOf('rpc');
-    const pad = 'x'.repeat(150);
     try {
-      // About 130 KiB in flushes of 50 entries, against some 24 KiB of room.
-      for (let i = 0; i < 400; i += 1) {
-        logger.log('rpc', 'tick', { i, pad });
-        if (i % 50 === 49) await logger.flush();
-      }
+      await overflow(logger);
       const kept = (await entries(file)).map((e) => e.i);
       expect(kept.length).toBeGreaterThan(0);
       expect(kept).toEqual([...Array(kept.length).keys()]);
       expect(error.mock.calls.map(([message]) => message)).toEqual([expect.stringMatching(/^cannot write the rpc debug log: ENOSPC/)]);
 
-      await rm(filler);
-      for (let i = 400; i < 410; i += 1) logger.log('rpc', 'tick', { i, pad });
-      await logger.flush();
-      await logger.flush();
-
+      await makeRoom(logger);
       const after = await entries(file);
       expect(after.filter((e) => e.msg === 'tick').map((e) => e.i)).toEqual([...kept, ...Array.from({ length: 10 }, (_, n) => 400 + n)]);
       const dropped = 400 - kept.length;
       expect(after.filter((e) => e.msg === 'log.dropped')).toEqual([expect.objectContaining({ level: 'warn', dropped_lines: dropped })]);
       expect(warn.mock.calls.map(([message]) => message)).toEqual([`the rpc debug log dropped ${dropped} lines it could not write`]);
       expect(error).toHaveBeenCalledTimes(1);
+    } finally {
+      await logger.close();
+      error.mockRestore();
+      warn.mockRestore();
+    }
+  });
+
+  it('starts a new line after a cut-short line it may not cut off (an append-only file)', async () => {
+    const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const logger = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir: disk, service: 'full', sessionId: SESSION }, {}));
+    try {
+      logger.log('rpc', 'first');
+      await logger.flush();
+      // chattr +a: appends are allowed, truncation is not.
+      await execFileAsync('chattr', ['+a', logger.fileOf('rpc')]);
+      await overflow(logger);
+      await makeRoom(logger);
+      const lines = (await readFile(logger.fileOf('rpc'), 'utf8')).slice(0, -1).split('\n');
+      const parsed = lines.flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Entry];
+        } catch {
+          return [];
+        }
+      });
+      expect(lines.length - parsed.length).toBe(1);
+      expect(parsed.filter((e) => e.msg === 'tick').map((e) => e.i).slice(-10)).toEqual(Array.from({ length: 10 }, (_, n) => 400 + n));
     } finally {
       await logger.close();
       error.mockRestore();

@@ -20,6 +20,10 @@ export interface LineFileReports {
  * kept, so a long outage costs no memory. A file moved or deleted (logrotate, an operator's
  * `mv` or `rm`) is noticed within a second and opened again at its path; `reopen()` does it
  * at once (SIGHUP).
+ *
+ * Not sonic-boom: after a write cut short by ENOSPC it keeps the unwritten rest of the line
+ * and writes it first once it can, also into a file it has reopened, which then starts with
+ * half a line; its API has no way to drop that rest or cut off the written part.
  */
 export class LineFile {
   private chain: Promise<void> = Promise.resolve();

@@ -183,6 +183,22 @@ describe('DebugLogger', () => {
       expect(error).toHaveBeenCalledTimes(1);
       expect(error.mock.calls[0]![0]).toMatch(/^cannot write the rpc debug log: /);
       error.mockRestore();
+      await blocked.close();
+    });
+
+    it('reports the lines it dropped once, when closed before it could write again', async () => {
+      const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const blocked = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir: join(dir, 'file'), sessionId: 's1' }, {}));
+      await writeFile(join(dir, 'file'), 'a file where the folder should be');
+      blocked.log('rpc', 'x');
+      blocked.log('rpc', 'y');
+      await blocked.flush();
+      blocked.log('rpc', 'z');
+      await blocked.close();
+      expect(warn.mock.calls.map(([message]) => message)).toEqual(['the rpc debug log dropped 3 lines it could not write']);
+      error.mockRestore();
+      warn.mockRestore();
     });
   });
 

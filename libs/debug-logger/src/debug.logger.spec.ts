@@ -1,7 +1,7 @@
 import { CorrelationContext } from '@cliffracer/correlation';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeDebugLoggerOptions } from './debug-logger.options.js';
@@ -118,6 +118,59 @@ describe('DebugLogger', () => {
     });
   });
 
+  describe('rotation', () => {
+    // The path is looked at once a second at most, so the clock is moved past that.
+    async function afterAMoment(change: () => Promise<void>): Promise<void> {
+      jest.useFakeTimers({ now: Date.now(), doNotFake: ['setImmediate', 'nextTick'] });
+      try {
+        await change();
+        jest.setSystemTime(Date.now() + 1000);
+        logger.log('rpc', 'second');
+        await logger.flush();
+      } finally {
+        jest.useRealTimers();
+      }
+    }
+
+    it('writes the next lines into a new file at the path once the file is moved away', async () => {
+      logger.log('rpc', 'first');
+      await logger.flush();
+      await afterAMoment(() => rename(logger.fileOf('rpc'), `${logger.fileOf('rpc')}.1`));
+      expect((await lines(`${logger.fileOf('rpc')}.1`)).map((e) => e.msg)).toEqual(['first']);
+      expect((await lines(logger.fileOf('rpc'))).map((e) => e.msg)).toEqual(['second']);
+    });
+
+    it('writes the next lines into a new file at the path once the file is deleted', async () => {
+      logger.log('rpc', 'first');
+      await logger.flush();
+      await afterAMoment(() => rm(logger.fileOf('rpc')));
+      expect((await lines(logger.fileOf('rpc'))).map((e) => e.msg)).toEqual(['second']);
+    });
+
+    it('reopens every category file on SIGHUP, without waiting for the path check', async () => {
+      logger.log('rpc', 'first');
+      logger.log('events', 'first');
+      await logger.flush();
+      await rename(logger.fileOf('rpc'), `${logger.fileOf('rpc')}.1`);
+      await rename(logger.fileOf('events'), `${logger.fileOf('events')}.1`);
+      process.emit('SIGHUP', 'SIGHUP');
+      logger.log('rpc', 'second');
+      logger.log('events', 'second');
+      await logger.flush();
+      expect((await lines(logger.fileOf('rpc'))).map((e) => e.msg)).toEqual(['second']);
+      expect((await lines(logger.fileOf('events'))).map((e) => e.msg)).toEqual(['second']);
+      expect((await lines(`${logger.fileOf('rpc')}.1`)).map((e) => e.msg)).toEqual(['first']);
+    });
+
+    it('listens to SIGHUP only while it has files, and stops listening when closed', async () => {
+      const before = process.listenerCount('SIGHUP');
+      logger.log('rpc', 'first');
+      expect(process.listenerCount('SIGHUP')).toBe(before + 1);
+      await logger.close();
+      expect(process.listenerCount('SIGHUP')).toBe(before);
+    });
+  });
+
   describe('write failures', () => {
     it('reports a category that cannot be written once, without throwing', async () => {
       const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
@@ -130,6 +183,22 @@ describe('DebugLogger', () => {
       expect(error).toHaveBeenCalledTimes(1);
       expect(error.mock.calls[0]![0]).toMatch(/^cannot write the rpc debug log: /);
       error.mockRestore();
+      await blocked.close();
+    });
+
+    it('reports the lines it dropped once, when closed before it could write again', async () => {
+      const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const blocked = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir: join(dir, 'file'), sessionId: 's1' }, {}));
+      await writeFile(join(dir, 'file'), 'a file where the folder should be');
+      blocked.log('rpc', 'x');
+      blocked.log('rpc', 'y');
+      await blocked.flush();
+      blocked.log('rpc', 'z');
+      await blocked.close();
+      expect(warn.mock.calls.map(([message]) => message)).toEqual(['the rpc debug log dropped 3 lines it could not write']);
+      error.mockRestore();
+      warn.mockRestore();
     });
   });
 

@@ -30,13 +30,15 @@ export class DebugLogger {
   constructor(readonly options: NormalizedDebugLoggerOptions) {
     this.encoder = new EntryEncoder(options.sessionId, options.service);
     if (!options.enabled) return;
-    this.writer = new JsonlWriter(
-      options.dir,
-      options.sessionId,
-      options.flushIntervalMs,
-      (category, error) => this.logger.error(`cannot write the ${category} debug log: ${error.message}`),
-      () => this.encodeTimings(),
-    );
+    this.writer = new JsonlWriter(options.dir, options.sessionId, options.flushIntervalMs, {
+      failed: (category, error) => this.logger.error(`cannot write the ${category} debug log: ${error.message}`),
+      dropped: (category, lines, resumed) => {
+        this.logger.warn(`the ${category} debug log dropped ${lines} lines it could not write`);
+        // The gap is marked in the file itself, where whoever reads it will look.
+        if (resumed) this.log(category, 'log.dropped', { dropped_lines: lines }, 'warn');
+      },
+      beforeFlush: () => this.encodeTimings(),
+    });
   }
 
   get enabled(): boolean {

@@ -1,37 +1,47 @@
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { LineBuffer } from './line.buffer.js';
+import { LineFile } from './line.file.js';
 import { sessionFile } from './session-files.js';
 
 /** Bytes one category may hold before a flush is started early. */
 const EARLY_FLUSH_BYTES = 60 * 1024;
 
-/** One category's file: lines waiting, the appends in order, the handle kept open. */
-interface CategoryFile {
+/** One category: the lines waiting, and the file they go to. */
+interface Category {
   out: LineBuffer;
-  chain: Promise<void>;
-  handle?: Promise<FileHandle>;
-  failed: boolean;
+  file: LineFile;
+}
+
+/** What the writer tells its owner, per category; never per line. */
+export interface JsonlWriterHooks {
+  /** The category's lines cannot be written from now on; they are dropped until they can. */
+  failed(category: string, error: Error): void;
+  /** `lines` of the category were dropped; `resumed` when writing works again, else at close. */
+  dropped(category: string, lines: number, resumed: boolean): void;
+  /** Runs before each flush, to write lines held elsewhere first. */
+  beforeFlush(): void;
 }
 
 /**
  * Appends JSON lines to one file per category, buffered: lines are written into the
- * category's `LineBuffer` (`out`, then `written`), a timer
- * (unref'd, it never keeps the process alive) writes each category's lines in one append,
- * in order, through a handle opened once. A failed write is reported once per category,
- * never thrown.
+ * category's `LineBuffer` (`out`, then `written`), a timer (unref'd, it never keeps the
+ * process alive) hands each category's lines to its `LineFile` in one batch, in order.
+ * A failed write is reported, never thrown. While it has files it listens to SIGHUP, the
+ * signal logrotate sends, and reopens them all; without that listener SIGHUP would end the
+ * process (Node's default action).
  */
 export class JsonlWriter {
-  private readonly files = new Map<string, CategoryFile>();
+  private readonly categories = new Map<string, Category>();
   private timer?: NodeJS.Timeout;
-  private ready?: Promise<unknown>;
+  private readonly reopenAll = (): void => {
+    for (const { file } of this.categories.values()) file.reopen();
+  };
 
   constructor(
     private readonly dir: string,
     private readonly sessionId: string,
     private readonly flushIntervalMs: number,
-    private readonly onError: (category: string, error: Error) => void,
-    /** Runs before each flush, to write lines held elsewhere first. */
-    private readonly beforeFlush: () => void = () => undefined,
+    private readonly hooks: JsonlWriterHooks,
   ) {}
 
   fileOf(category: string): string {
@@ -40,19 +50,14 @@ export class JsonlWriter {
 
   /** Where the next lines of `category` go; call `written` once they are in. */
   out(category: string): LineBuffer {
-    let file = this.files.get(category);
-    if (file === undefined) {
-      file = { out: new LineBuffer(), chain: Promise.resolve(), failed: false };
-      this.files.set(category, file);
-    }
-    return file.out;
+    return (this.categories.get(category) ?? this.add(category)).out;
   }
 
   /** Schedules the write of what `category` holds: at once when it is large, else on the timer. */
   written(category: string): void {
-    const file = this.files.get(category);
-    if (file === undefined) return;
-    if (file.out.size >= EARLY_FLUSH_BYTES) this.flushCategory(category, file);
+    const entry = this.categories.get(category);
+    if (entry === undefined) return;
+    if (entry.out.size >= EARLY_FLUSH_BYTES) flushCategory(entry);
     else this.schedule();
   }
 
@@ -61,51 +66,42 @@ export class JsonlWriter {
     this.timer ??= setTimeout(() => this.flushAll(), this.flushIntervalMs).unref();
   }
 
-  /** Writes everything queued so far; resolves when it is on disk. */
+  /** Writes everything queued so far; resolves when it is on disk (or dropped). */
   async flush(): Promise<void> {
     this.flushAll();
-    await Promise.all([...this.files.values()].map((file) => file.chain));
+    await Promise.all([...this.categories.values()].map(({ file }) => file.settled()));
   }
 
-  /** Flushes, then closes the files; a later write opens them again. */
+  /** Flushes, then closes the files and stops listening to SIGHUP; a later write opens them again. */
   async close(): Promise<void> {
     await this.flush();
-    const files = [...this.files.values()];
-    this.files.clear();
-    await Promise.all(files.map(async (file) => (await file.handle?.catch(() => undefined))?.close()));
+    const files = [...this.categories.values()].map(({ file }) => file);
+    this.categories.clear();
+    process.off('SIGHUP', this.reopenAll);
+    await Promise.all(files.map((file) => file.close()));
+  }
+
+  private add(category: string): Category {
+    if (this.categories.size === 0) process.on('SIGHUP', this.reopenAll);
+    // The folder is made at each open (rare), so one removed while the service runs comes back.
+    const file = new LineFile(this.fileOf(category), () => mkdir(this.dir, { recursive: true }), {
+      failed: (error) => this.hooks.failed(category, error),
+      dropped: (lines, resumed) => this.hooks.dropped(category, lines, resumed),
+    });
+    const entry = { out: new LineBuffer(), file };
+    this.categories.set(category, entry);
+    return entry;
   }
 
   private flushAll(): void {
-    this.beforeFlush();
+    this.hooks.beforeFlush();
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const [category, file] of this.files) this.flushCategory(category, file);
+    for (const entry of this.categories.values()) flushCategory(entry);
   }
 
-  private flushCategory(category: string, file: CategoryFile): void {
-    if (file.out.size === 0) return;
-    const bytes = file.out.take();
-    file.chain = file.chain
-      .then(async () => {
-        const handle = await (file.handle ??= this.openFile(category, file));
-        await handle.appendFile(bytes);
-      })
-      .catch((error: Error) => {
-        if (!file.failed) this.onError(category, error);
-        file.failed = true;
-      });
-  }
+}
 
-  // A file that failed to open (folder missing, no permission) is tried again at the next flush.
-  private async openFile(category: string, file: CategoryFile): Promise<FileHandle> {
-    try {
-      this.ready ??= mkdir(this.dir, { recursive: true });
-      await this.ready;
-      return await open(this.fileOf(category), 'a', 0o600);
-    } catch (error) {
-      this.ready = undefined;
-      file.handle = undefined;
-      throw error;
-    }
-  }
+function flushCategory({ out, file }: Category): void {
+  if (out.size > 0) file.append(out.take());
 }

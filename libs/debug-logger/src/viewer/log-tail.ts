@@ -1,23 +1,36 @@
 import { open, stat } from 'node:fs/promises';
 
+/** Where reading a followed file has got to: the end of its last whole line read. */
+interface Followed {
+  ino?: number;
+  offset: number;
+}
+
 /**
  * Follows files as they grow, from their current end, yielding whole new lines; files that
- * do not exist yet are picked up when they appear. Stops when `signal` aborts.
+ * do not exist yet are picked up when they appear. A line not ended yet is read again at the
+ * next look rather than kept, so one the logger cuts off again (a full disk) is never glued
+ * to the next. A file replaced at its path (rotated) or truncated in place (copytruncate) is
+ * read from its start. Stops when `signal` aborts.
  */
 export async function* tailLines(files: string[], signal: AbortSignal, pollMs = 250): AsyncGenerator<string> {
-  const offsets = new Map<string, number>();
-  const partial = new Map<string, string>();
-  for (const file of files) offsets.set(file, await sizeOf(file));
+  const followed = new Map<string, Followed>();
+  for (const file of files) {
+    const found = await statOf(file);
+    followed.set(file, { ino: found?.ino, offset: found?.size ?? 0 });
+  }
   while (!signal.aborted) {
-    for (const file of files) {
-      const size = await sizeOf(file);
-      const from = offsets.get(file) ?? 0;
-      if (size <= from) continue;
-      const text = (partial.get(file) ?? '') + (await readRange(file, from, size));
-      offsets.set(file, size);
-      const lines = text.split('\n');
-      partial.set(file, lines.pop() ?? '');
-      yield* lines;
+    for (const [file, at] of followed) {
+      const found = await statOf(file);
+      if (found === undefined) continue;
+      if ((at.ino !== undefined && found.ino !== at.ino) || found.size < at.offset) at.offset = 0;
+      at.ino = found.ino;
+      if (found.size <= at.offset) continue;
+      const bytes = await readRange(file, at.offset, found.size);
+      const end = bytes.lastIndexOf(0x0a);
+      if (end === -1) continue;
+      at.offset += end + 1;
+      yield* bytes.toString('utf8', 0, end).split('\n');
     }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, pollMs);
@@ -29,16 +42,16 @@ export async function* tailLines(files: string[], signal: AbortSignal, pollMs = 
   }
 }
 
-async function sizeOf(file: string): Promise<number> {
-  return stat(file).then((s) => s.size, () => 0);
+async function statOf(file: string): Promise<{ ino: number; size: number } | undefined> {
+  return stat(file).then(({ ino, size }) => ({ ino, size }), () => undefined);
 }
 
-async function readRange(file: string, from: number, to: number): Promise<string> {
+async function readRange(file: string, from: number, to: number): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(to - from);
-    await handle.read(buffer, 0, buffer.length, from);
-    return buffer.toString('utf8');
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }

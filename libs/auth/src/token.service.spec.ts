@@ -14,6 +14,11 @@ const claims = (extra: Record<string, unknown> = {}) => ({ sub: 'u-1', iss: base
 
 /** A token signed by hand, so any header and claims can be tried. */
 function forge(header: Record<string, unknown>, payload: Record<string, unknown>, key: string | Buffer = SECRET): string {
+  return forgeRaw(header, JSON.stringify(payload), key);
+}
+
+/** A token signed by hand around a payload JSON cannot produce (`1e400`, `null`). */
+function forgeRaw(header: Record<string, unknown>, payload: string, key: string | Buffer = SECRET): string {
   const body = `${b64(header)}.${b64(payload)}`;
   const alg = String(header.alg);
   if (alg === 'none') return `${body}.`;
@@ -51,6 +56,13 @@ describe('TokenService', () => {
       ['garbage', () => 'not.a.jwt', 'malformed token'],
       ['two parts', () => 'abc.def', 'malformed token'],
       ['no token', () => '', 'no token'],
+      ['an iat that is not a number', () => forge({ alg: 'HS256', typ: 'JWT' }, claims({ iat: 'yesterday' })), 'iat is not a number'],
+      ['an nbf that is not a number', () => forge({ alg: 'HS256', typ: 'JWT' }, claims({ nbf: 'soon' })), 'nbf is not a number'],
+      ['an exp that is not a number', () => forge({ alg: 'HS256', typ: 'JWT' }, claims({ exp: String(now() + 60) })), 'exp is not a number'],
+      ['an exp of 1e400 (Infinity once parsed)', () => forgeRaw({ alg: 'HS256', typ: 'JWT' }, `{"sub":"u-1","iss":"${base.issuer}","aud":"${base.audience}","exp":1e400}`), 'exp is not a number'],
+      ['an iat in the future', () => forge({ alg: 'HS256', typ: 'JWT' }, claims({ iat: now() + 600, exp: now() + 660 })), 'issued in the future'],
+      ['a crit header', () => forge({ alg: 'HS256', typ: 'JWT', crit: ['exp'], exp: now() + 60 }, claims()), 'crit header not supported'],
+      ['a signed payload of null', () => forgeRaw({ alg: 'HS256', typ: 'JWT' }, 'null'), 'malformed token'],
     ])('refuses %s', async (_what, token, reason) => {
       expect(await refusal(token())).toBe(reason);
     });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { claimsProblem } from './jwt-claims.js';
 
 const NOW = 1_800_000_000;
-const limits = { clockToleranceSec: 5 };
+const limits = { clockToleranceSec: 5, maxTokenLifetimeSec: 3600 };
 const header = { alg: 'HS256', typ: 'JWT' };
 const claims = (extra: Record<string, unknown> = {}) => ({ sub: 'u-1', iat: NOW, exp: NOW + 60, ...extra });
 
@@ -55,5 +55,29 @@ describe('claimsProblem', () => {
   it('refuses an iat beyond the clock tolerance ahead, and tolerates one within it', () => {
     expect(claimsProblem(header, claims({ iat: NOW + 6, exp: NOW + 66 }), limits, NOW)).toBe('issued in the future');
     expect(claimsProblem(header, claims({ iat: NOW + 5, exp: NOW + 65 }), limits, NOW)).toBeUndefined();
+  });
+
+  describe('lifetime', () => {
+    it('accepts exp - iat equal to maxTokenLifetimeSec', () => {
+      expect(claimsProblem(header, claims({ exp: NOW + 3600 }), limits, NOW)).toBeUndefined();
+    });
+
+    it('refuses exp - iat one second over maxTokenLifetimeSec', () => {
+      expect(claimsProblem(header, claims({ exp: NOW + 3601 }), limits, NOW)).toBe('lifetime too long');
+    });
+
+    it('refuses a ten-year token even when most of it is spent', () => {
+      const tenYears = 10 * 365 * 86_400;
+      expect(claimsProblem(header, claims({ iat: NOW - tenYears + 60, exp: NOW + 60 }), limits, NOW)).toBe('lifetime too long');
+    });
+
+    it('counts from now when iat is missing', () => {
+      expect(claimsProblem(header, claims({ iat: undefined, exp: NOW + 3600 }), limits, NOW)).toBeUndefined();
+      expect(claimsProblem(header, claims({ iat: undefined, exp: NOW + 3601 }), limits, NOW)).toBe('lifetime too long');
+    });
+
+    it('counts from now when iat is ahead within the tolerance, so a later iat cannot stretch it', () => {
+      expect(claimsProblem(header, claims({ iat: NOW + 5, exp: NOW + 3603 }), limits, NOW)).toBe('lifetime too long');
+    });
   });
 });

@@ -1,5 +1,7 @@
 /** The limits the claims of a verified token are held to. */
 export interface ClaimLimits {
+  /** Seconds a token may be valid for, from `iat` (or now) to `exp`. */
+  maxTokenLifetimeSec: number;
   /** Seconds an `iat` may lie ahead of this clock. */
   clockToleranceSec: number;
 }
@@ -21,9 +23,11 @@ export function claimsProblem(header: Record<string, unknown>, payload: unknown,
   for (const name of TIME_CLAIMS) {
     if (claims[name] !== undefined && !Number.isFinite(claims[name])) return `${name} is not a number`;
   }
-  const { iat } = claims as { iat?: number };
-  if (claims.exp === undefined) return 'missing exp';
+  const { iat, exp } = claims as { iat?: number; exp?: number };
+  if (exp === undefined) return 'missing exp';
   if (typeof claims.sub !== 'string' || claims.sub === '') return 'missing sub';
   if (iat !== undefined && iat > nowSec + limits.clockToleranceSec) return 'issued in the future';
+  // Counted from now when `iat` is missing or ahead of this clock, so no `iat` widens the window.
+  if (exp - Math.min(iat ?? nowSec, nowSec) > limits.maxTokenLifetimeSec) return 'lifetime too long';
   return undefined;
 }

@@ -30,10 +30,11 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true;
-    const token = tokenOf(context);
-    if (isPublic && token === undefined) return true;
+    let token: string | undefined;
     let user: AuthUser;
     try {
+      token = tokenOf(context);
+      if (isPublic && token === undefined) return true;
       user = await this.tokens.verify(token);
     } catch (error) {
       // A public handler serves a caller with a bad token as it serves one without.

@@ -26,7 +26,7 @@ function refusal(read: () => unknown): string {
     read();
   } catch (error) {
     expect(error).toBeInstanceOf(UnauthorizedError);
-    return (error as UnauthorizedError).reason;
+    return (error as UnauthorizedError).reason ?? 'no reason given';
   }
   throw new Error('expected an UnauthorizedError');
 }

@@ -21,4 +21,13 @@ describe('normalizeAuthOptions', () => {
   it.each([0, -1, 1.5, Number.NaN, '3600'])('refuses a maxTokenLifetimeSec of %p', (value) => {
     expect(() => normalizeAuthOptions({ ...base, maxTokenLifetimeSec: value as number })).toThrow('invalid Auth options: maxTokenLifetimeSec must be a positive whole number');
   });
+
+  it('keeps failure reasons from callers unless told otherwise', () => {
+    expect(normalizeAuthOptions(base).revealFailureReasons).toBe(false);
+    expect(normalizeAuthOptions({ ...base, revealFailureReasons: true }).revealFailureReasons).toBe(true);
+  });
+
+  it.each(['revealFailureReasons', 'forwardToken', 'globalGuard'])('refuses a %s that is the string "false", as the environment gives it', (key) => {
+    expect(() => normalizeAuthOptions({ ...base, [key]: 'false' })).toThrow(`invalid Auth options: ${key} must be true or false`);
+  });
 });

@@ -9,6 +9,7 @@ export const DEFAULT_AUTH_OPTIONS = {
   maxTokenBytes: 8192,
   forwardToken: true,
   globalGuard: true,
+  revealFailureReasons: false,
 } as const;
 
 const MODULE = 'Auth';
@@ -32,6 +33,10 @@ export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuth
   // The service's own tokens must pass its own verifier.
   if (merged.expiresInSec > merged.maxTokenLifetimeSec) {
     throw new InvalidOptionsError(MODULE, `expiresInSec (${merged.expiresInSec}) exceeds maxTokenLifetimeSec (${merged.maxTokenLifetimeSec})`);
+  }
+  // A string from the environment ("false") would otherwise count as true.
+  for (const key of ['forwardToken', 'globalGuard', 'revealFailureReasons'] as const) {
+    if (typeof merged[key] !== 'boolean') throw new InvalidOptionsError(MODULE, `${key} must be true or false`);
   }
   if (!(merged.clockToleranceSec >= 0)) throw new InvalidOptionsError(MODULE, 'clockToleranceSec must not be negative');
   return merged;

@@ -32,7 +32,7 @@ async function refusal(token: string | undefined, verifier = service): Promise<s
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(UnauthorizedError);
-  return (error as UnauthorizedError).reason;
+  return (error as UnauthorizedError).reason ?? 'no reason given';
 }
 
 describe('TokenService', () => {

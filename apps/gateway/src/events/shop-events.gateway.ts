@@ -64,7 +64,7 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
       const user = await this.tokens.verify(token);
       Object.assign(client, { [WS_TOKEN]: token, [AUTH_USER]: user });
     } catch (error) {
-      this.failures.record(error instanceof UnauthorizedError ? error.reason : 'malformed token', 'ws', 'ShopEventsGateway.connect');
+      this.failures.record((error instanceof UnauthorizedError ? error.reason : undefined) ?? 'malformed token', 'ws', 'ShopEventsGateway.connect');
       client.close(UNAUTHORIZED_CLOSE, 'unauthorized');
     }
   }

@@ -29,6 +29,13 @@ export interface AuthModuleOptions {
   maxTokenBytes?: number;
   /** Nested calls and events of an authenticated request carry its token. @default true */
   forwardToken?: boolean;
+  /**
+   * Tells a refused caller why (`unauthorized: token expired`) instead of only `unauthorized`.
+   * For development: the reasons help whoever probes the service with forged tokens. They are
+   * always logged on the server, without the token.
+   * @default false
+   */
+  revealFailureReasons?: boolean;
   /** Guards every handler (RPC, HTTP, WebSocket) unless `@Public()`. @default true */
   globalGuard?: boolean;
 }

@@ -85,12 +85,17 @@ describe('JWT auth on RPC handlers', () => {
     await expect(callRpc(target(), 'front', 'place', { id: 'o-2' })).rejects.toThrow(UnauthorizedError);
   });
 
-  it('refuses an expired token, saying so', async () => {
+  it('refuses an expired token, telling the caller only "unauthorized" and the log why', async () => {
     const token = await new JwtService({}).signAsync(
       { roles: ['customer'] },
       { secret: AUTH.secret, issuer: AUTH.issuer, audience: AUTH.audience, subject: 'ann', expiresIn: -60 },
     );
-    await expect(withToken(token, () => callRpc(target(), 'front', 'place', { id: 'o-3' }))).rejects.toThrow('unauthorized: token expired');
+    const warn = jest.mocked(Logger.prototype.warn);
+    warn.mockClear();
+    const refusal = await withToken(token, () => callRpc(target(), 'front', 'place', { id: 'o-3' })).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(UnauthorizedError);
+    expect(refusal).toMatchObject({ message: 'unauthorized', code: 'UNAUTHORIZED', data: undefined });
+    expect(warn.mock.calls.map(([line]) => line)).toEqual(['refused rpc FrontController.place: token expired']);
   });
 
   it('refuses a caller without the role with ForbiddenError', async () => {

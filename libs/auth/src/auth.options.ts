@@ -4,10 +4,12 @@ import type { AuthModuleOptions, NormalizedAuthOptions } from './interfaces/auth
 export const DEFAULT_AUTH_OPTIONS = {
   algorithm: 'HS256',
   expiresInSec: 900,
+  maxTokenLifetimeSec: 86_400,
   clockToleranceSec: 5,
   maxTokenBytes: 8192,
   forwardToken: true,
   globalGuard: true,
+  revealFailureReasons: false,
 } as const;
 
 const MODULE = 'Auth';
@@ -25,8 +27,16 @@ export function normalizeAuthOptions(options: AuthModuleOptions): NormalizedAuth
     throw new InvalidOptionsError(MODULE, `${merged.algorithm} needs a PEM publicKey`);
   }
   if (!merged.issuer || !merged.audience) throw new InvalidOptionsError(MODULE, 'issuer and audience are required');
-  for (const key of ['expiresInSec', 'maxTokenBytes'] as const) {
+  for (const key of ['expiresInSec', 'maxTokenLifetimeSec', 'maxTokenBytes'] as const) {
     if (!Number.isInteger(merged[key]) || merged[key] < 1) throw new InvalidOptionsError(MODULE, `${key} must be a positive whole number`);
+  }
+  // The service's own tokens must pass its own verifier.
+  if (merged.expiresInSec > merged.maxTokenLifetimeSec) {
+    throw new InvalidOptionsError(MODULE, `expiresInSec (${merged.expiresInSec}) exceeds maxTokenLifetimeSec (${merged.maxTokenLifetimeSec})`);
+  }
+  // A string from the environment ("false") would otherwise count as true.
+  for (const key of ['forwardToken', 'globalGuard', 'revealFailureReasons'] as const) {
+    if (typeof merged[key] !== 'boolean') throw new InvalidOptionsError(MODULE, `${key} must be true or false`);
   }
   if (!(merged.clockToleranceSec >= 0)) throw new InvalidOptionsError(MODULE, 'clockToleranceSec must not be negative');
   return merged;

@@ -1,5 +1,5 @@
 export { AUTH_USER, AUTHORIZATION_HEADER, WS_TOKEN } from './auth.constants.js';
-export { bearer } from './auth-carrier.js';
+export { bearer, bearerOf } from './auth-carrier.js';
 export { AuthFailures } from './auth.failures.js';
 export { AuthModule } from './auth.module.js';
 export { DEFAULT_AUTH_OPTIONS, normalizeAuthOptions } from './auth.options.js';

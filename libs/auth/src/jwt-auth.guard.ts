@@ -16,7 +16,8 @@ import type { TokenService } from './token.service.js';
  * (`Authorization: Bearer`) and WebSocket messages. Lets `@Public()` handlers through, checks
  * `@Roles()` and `@Permissions()`, makes the user available to `@CurrentUser()`, and has
  * nested calls carry the token. Refusals are `UnauthorizedError` / `ForbiddenError` over NATS
- * and 401 / 403 over HTTP, never a 500.
+ * and 401 / 403 over HTTP, never a 500. An unauthenticated caller is told only "unauthorized";
+ * the reason is logged (`AuthFailures`), and sent too with `revealFailureReasons`.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -30,17 +31,19 @@ export class JwtAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) === true;
-    const token = tokenOf(context);
-    if (isPublic && token === undefined) return true;
+    let token: string | undefined;
     let user: AuthUser;
     try {
+      token = tokenOf(context);
+      if (isPublic && token === undefined) return true;
       user = await this.tokens.verify(token);
     } catch (error) {
       // A public handler serves a caller with a bad token as it serves one without.
       if (isPublic) return true;
-      const reason = error instanceof UnauthorizedError ? error.reason : 'malformed token';
+      const reason = (error instanceof UnauthorizedError ? error.reason : undefined) ?? 'malformed token';
       this.failures.record(reason, context.getType(), this.operation(context));
-      throw this.refusal(context, new UnauthorizedError(reason));
+      // Why a token failed helps whoever forges one; the caller learns it only when asked for.
+      throw this.refusal(context, new UnauthorizedError(this.options.revealFailureReasons ? reason : undefined));
     }
     setUser(context, user);
     if (this.options.forwardToken) CorrelationContext.forward(AUTHORIZATION_HEADER, `Bearer ${token}`);

@@ -14,6 +14,11 @@ const claims = (extra: Record<string, unknown> = {}) => ({ sub: 'u-1', iss: base
 
 /** A token signed by hand, so any header and claims can be tried. */
 function forge(header: Record<string, unknown>, payload: Record<string, unknown>, key: string | Buffer = SECRET): string {
+  return forgeRaw(header, JSON.stringify(payload), key);
+}
+
+/** A token signed by hand around a payload JSON cannot produce (`1e400`, `null`). */
+function forgeRaw(header: Record<string, unknown>, payload: string, key: string | Buffer = SECRET): string {
   const body = `${b64(header)}.${b64(payload)}`;
   const alg = String(header.alg);
   if (alg === 'none') return `${body}.`;
@@ -27,7 +32,7 @@ async function refusal(token: string | undefined, verifier = service): Promise<s
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(UnauthorizedError);
-  return (error as UnauthorizedError).reason;
+  return (error as UnauthorizedError).reason ?? 'no reason given';
 }
 
 describe('TokenService', () => {
@@ -51,6 +56,14 @@ describe('TokenService', () => {
       ['garbage', () => 'not.a.jwt', 'malformed token'],
       ['two parts', () => 'abc.def', 'malformed token'],
       ['no token', () => '', 'no token'],
+      ['an iat that is not a number', () => forge({ alg: 'HS256', typ: 'JWT' }, claims({ iat: 'yesterday' })), 'iat is not a number'],
+      ['an nbf that is not a number', () => forge({ alg: 'HS256', typ: 'JWT' }, claims({ nbf: 'soon' })), 'nbf is not a number'],
+      ['an exp that is not a number', () => forge({ alg: 'HS256', typ: 'JWT' }, claims({ exp: String(now() + 60) })), 'exp is not a number'],
+      ['an exp of 1e400 (Infinity once parsed)', () => forgeRaw({ alg: 'HS256', typ: 'JWT' }, `{"sub":"u-1","iss":"${base.issuer}","aud":"${base.audience}","exp":1e400}`), 'exp is not a number'],
+      ['an iat in the future', () => forge({ alg: 'HS256', typ: 'JWT' }, claims({ iat: now() + 600, exp: now() + 660 })), 'issued in the future'],
+      ['a crit header', () => forge({ alg: 'HS256', typ: 'JWT', crit: ['exp'], exp: now() + 60 }, claims()), 'crit header not supported'],
+      ['a ten-year token', () => forge({ alg: 'HS256', typ: 'JWT' }, claims({ exp: now() + 10 * 365 * 86_400 })), 'lifetime too long'],
+      ['a signed payload of null', () => forgeRaw({ alg: 'HS256', typ: 'JWT' }, 'null'), 'malformed token'],
     ])('refuses %s', async (_what, token, reason) => {
       expect(await refusal(token())).toBe(reason);
     });
@@ -61,6 +74,19 @@ describe('TokenService', () => {
       const rs = new TokenService(normalizeAuthOptions({ issuer: base.issuer, audience: base.audience, algorithm: 'RS256', publicKey: pem, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }));
       await expect(rs.verify(await rs.issue({ sub: 'u-2' }))).resolves.toMatchObject({ sub: 'u-2' });
       expect(await refusal(forge({ alg: 'HS256', typ: 'JWT' }, claims(), pem), rs)).toBe('algorithm not allowed');
+    });
+
+    it('accepts its own tokens when expiresInSec equals maxTokenLifetimeSec', async () => {
+      const longest = new TokenService(normalizeAuthOptions({ ...base, expiresInSec: 7200, maxTokenLifetimeSec: 7200 }));
+      const token = await longest.issue({ sub: 'u-3' });
+      const { exp, iat } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number };
+      expect(exp - iat).toBe(7200);
+      await expect(longest.verify(token)).resolves.toMatchObject({ sub: 'u-3' });
+    });
+
+    it('refuses a token from a longer-lived issuer with the same key once it exceeds maxTokenLifetimeSec', async () => {
+      const strict = new TokenService(normalizeAuthOptions({ ...base, expiresInSec: 60, maxTokenLifetimeSec: 60 }));
+      expect(await refusal(await service.issue({ sub: 'u-4' }), strict)).toBe('lifetime too long');
     });
 
     it('tolerates the configured clock skew', async () => {

@@ -1,4 +1,4 @@
-import { AUTH_USER, type AuthUser, bearer, Permissions, Roles, TokenService, WS_TOKEN } from '@cliffracer/auth';
+import { AUTH_USER, AuthFailures, type AuthUser, bearerOf, Permissions, Roles, TokenService, UnauthorizedError, WS_TOKEN } from '@cliffracer/auth';
 import { CORRELATION_ID_HEADER } from '@cliffracer/correlation';
 import { NatsClient } from '@cliffracer/nats-transport';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
@@ -41,6 +41,7 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
   constructor(
     private readonly tokens: TokenService,
     private readonly client: NatsClient,
+    private readonly failures: AuthFailures,
   ) {}
 
   // Nest awaits this hook before the app listens, so no event is missed by an early client.
@@ -55,12 +56,15 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
     await nc.flush();
   }
 
+  // Two Authorization headers close the connection (`bearerOf`): none of them wins. The reason
+  // goes to the log; the client learns only "unauthorized".
   async handleConnection(client: ShopSocket, request: IncomingMessage): Promise<void> {
-    const token = bearer(request.headers.authorization) ?? new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
     try {
+      const token = bearerOf(request) ?? new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
       const user = await this.tokens.verify(token);
       Object.assign(client, { [WS_TOKEN]: token, [AUTH_USER]: user });
-    } catch {
+    } catch (error) {
+      this.failures.record((error instanceof UnauthorizedError ? error.reason : undefined) ?? 'malformed token', 'ws', 'ShopEventsGateway.connect');
       client.close(UNAUTHORIZED_CLOSE, 'unauthorized');
     }
   }

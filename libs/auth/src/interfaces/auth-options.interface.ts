@@ -17,12 +17,25 @@ export interface AuthModuleOptions {
   audience: string;
   /** Lifetime of issued tokens, in seconds. @default 900 */
   expiresInSec?: number;
-  /** Clock skew tolerated on `exp` and `nbf`, in seconds. @default 5 */
+  /**
+   * Longest validity a token may have, `exp - iat` in seconds (from now when `iat` is missing);
+   * longer tokens are refused whoever signed them, and `expiresInSec` must fit in it.
+   * @default 86400 (24 hours)
+   */
+  maxTokenLifetimeSec?: number;
+  /** Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds. @default 5 */
   clockToleranceSec?: number;
   /** Larger tokens are refused before any parsing. @default 8192 */
   maxTokenBytes?: number;
   /** Nested calls and events of an authenticated request carry its token. @default true */
   forwardToken?: boolean;
+  /**
+   * Tells a refused caller why (`unauthorized: token expired`) instead of only `unauthorized`.
+   * For development: the reasons help whoever probes the service with forged tokens. They are
+   * always logged on the server, without the token.
+   * @default false
+   */
+  revealFailureReasons?: boolean;
   /** Guards every handler (RPC, HTTP, WebSocket) unless `@Public()`. @default true */
   globalGuard?: boolean;
 }

@@ -35,6 +35,20 @@ describe('a service started while NATS is down', () => {
     await expect(caller.call('slow', 'slow', { ms: 0, n: 7 })).resolves.toBe(7);
   }, 60_000);
 
+  it('stops at once on SIGTERM while it waits, exiting 0 with "shutdown complete" last', async () => {
+    const url = `nats://127.0.0.1:${await freePort()}`;
+    const service = ServiceProcess.start({ NATS_URL: url, NATS_SUBJECT_PREFIX: uniquePrefix() });
+    cleanup.push(() => service[Symbol.asyncDispose]());
+    await service.waitForLine(/\(attempt 2\), retrying in 400ms/);
+
+    const signalledAt = Date.now();
+    service.signal('SIGTERM');
+
+    expect(await service.exit()).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeLessThan(5000);
+    expect(service.lastLine()).toMatch(/shutdown complete$/);
+  }, 60_000);
+
   it('gives up after connectRetry.maxWaitMs, exiting 1 with one line naming NATS and no stack', async () => {
     const url = `nats://127.0.0.1:${await freePort()}`;
     const service = ServiceProcess.start({ NATS_URL: url, NATS_SUBJECT_PREFIX: uniquePrefix(), NATS_CONNECT_MAX_WAIT_MS: '1000' });

@@ -121,6 +121,38 @@ describe('installProcessGuards', () => {
     });
   });
 
+  describe('on a fault outside a handler', () => {
+    it('logs it with the handlers in flight and its stack, shuts down, and exits 1', async () => {
+      const server = new NatsServer({ service: 'orders' });
+      const running = server.inFlight.begin('orders.pay', 'cid-8');
+      const { logger, exit } = install(fakeApp(async () => undefined, []), [server]);
+      const boom = new Error('boom');
+
+      process.emit('unhandledRejection', boom, Promise.resolve());
+      server.inFlight.end(running);
+      await guards!.shutdown('ignored');
+
+      expect(logger.lines[0]).toEqual({ level: 'error', message: 'unhandled rejection outside a handler, shutting down with 1 handler(s) in flight: Error: boom', stack: boom.stack });
+      expect(logger.lines.at(-1)?.message).toBe('shutdown complete');
+      expect(exit).toHaveBeenCalledWith(1);
+    });
+
+    it('exits 1 after a signal shutdown that a fault interrupted', async () => {
+      let finishClose: (() => void) | undefined;
+      const { logger, exit } = install(fakeApp(() => new Promise<void>((resolve) => (finishClose = resolve)), []), []);
+
+      process.emit(SIGNAL, SIGNAL);
+      await new Promise((resolve) => setImmediate(resolve));
+      process.emit('unhandledRejection', new Error('kaboom'), Promise.resolve());
+      finishClose!();
+      await guards!.shutdown('ignored');
+
+      expect(logger.lines).toContainEqual(expect.objectContaining({ message: 'unhandled rejection outside a handler, while shutting down with 0 handler(s) in flight: Error: kaboom' }));
+      expect(exit).toHaveBeenCalledTimes(1);
+      expect(exit).toHaveBeenCalledWith(1);
+    });
+  });
+
   describe('abortStart', () => {
     it('logs a framework error in one line without its stack, closes the app and exits 1', async () => {
       const steps: string[] = [];

@@ -68,6 +68,7 @@ class ProcessGuardsImpl implements ProcessGuards {
   private readonly signals: NodeJS.Signals[];
   private readonly exit: (code: number) => void;
   private stopping?: Promise<void>;
+  private faulted = false;
   // Captured at install, outside any request: a fault raised in a request's timer must not
   // make the whole shutdown log under that request's correlation ID.
   private readonly root = new AsyncResource('ProcessGuards');
@@ -121,8 +122,10 @@ class ProcessGuardsImpl implements ProcessGuards {
   private readonly onUnhandledRejection = (reason: unknown): void => this.onFault('unhandled rejection', reason);
 
   private onFault(kind: string, error: unknown): void {
+    this.faulted = true;
+    const state = this.stopping === undefined ? 'shutting down' : 'while shutting down';
     const inFlight = this.inFlight().length;
-    this.logger.error(`${kind} outside a handler, shutting down with ${inFlight} handler(s) in flight: ${describeError(error)}`, (error as Error)?.stack);
+    this.logger.error(`${kind} outside a handler, ${state} with ${inFlight} handler(s) in flight: ${describeError(error)}`, (error as Error)?.stack);
     if (this.stopping === undefined) void this.shutdown(kind, 1);
   }
 
@@ -148,7 +151,8 @@ class ProcessGuardsImpl implements ProcessGuards {
       exitCode = 1;
     }
     clearTimeout(forced);
-    if (cutOff.length > 0) exitCode = Math.max(exitCode, 1);
+    // A drain that cut handlers off, or a fault during it, is not a clean stop.
+    if (cutOff.length > 0 || this.faulted) exitCode = Math.max(exitCode, 1);
     if (announce) {
       const note = cutOff.length === 0 ? '' : `, ${cutOff.length} handler(s) cut off at the grace deadline`;
       this.logger.log(`shutdown complete${note}`);

@@ -1,6 +1,6 @@
 import { CorrelationLogger } from '@cliffracer/correlation';
 import { createHttpService } from '@cliffracer/http';
-import { RpcValidationPipe } from '@cliffracer/nats-transport';
+import { installProcessGuards, RpcValidationPipe } from '@cliffracer/nats-transport';
 import { type DynamicModule, Logger, type LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ShopServiceConfig } from './shop-config.js';
@@ -22,11 +22,21 @@ export async function startShopApp(app: NestFastifyApplication, config: ShopServ
   await app.listen({ port: config.http.port, host: config.http.host });
 }
 
-/** A service's `main`: the app with correlated logs, stopped gracefully on SIGTERM and SIGINT. */
+/**
+ * A service's `main`: the app with correlated logs and process guards. It waits for NATS at
+ * start (exiting 1 with one line when NATS stays away), drains and exits 0 on SIGTERM and
+ * SIGINT, and shuts down the same way, exiting 1, after an unhandled rejection or exception.
+ */
 export async function runShopService(module: DynamicModule, config: ShopServiceConfig, options: Omit<ShopAppOptions, 'logger'> = {}): Promise<void> {
   const app = await createShopApp(module, config, { ...options, logger: new CorrelationLogger() });
-  app.enableShutdownHooks();
-  await startShopApp(app, config);
+  const logger = new Logger('Shop');
+  const guards = installProcessGuards(app, { logger });
+  try {
+    await startShopApp(app, config);
+  } catch (error) {
+    await guards.abortStart(error);
+    return;
+  }
   const { servers, subjectPrefix } = config.nats;
-  new Logger('Shop').log(`${config.instance} ready: HTTP ${await app.getUrl()}, NATS ${[servers].flat().join(',')}, prefix "${subjectPrefix ?? ''}"`);
+  logger.log(`${config.instance} ready: HTTP ${await app.getUrl()}, NATS ${[servers].flat().join(',')}, prefix "${subjectPrefix ?? ''}"`);
 }

@@ -30,6 +30,11 @@ describe('shopServiceConfig', () => {
     expect(config).toMatchObject({ instance: 'orders-2', http: { port: 9000, host: '0.0.0.0' }, backdoor: { token: 'a-long-backdoor-token', port: 9100 } });
   });
 
+  it('reads how long to wait for NATS at start and for in-flight handlers at shutdown', () => {
+    const config = shopServiceConfig('orders', { defaultPort: 1 }, { NATS_CONNECT_MAX_WAIT_MS: '5000', NATS_SHUTDOWN_GRACE_MS: '2000' });
+    expect(config.nats).toMatchObject({ connectRetry: { maxWaitMs: 5000 }, shutdownGraceMs: 2000 });
+  });
+
   it('keeps nothing on disk with DATA_DIR=memory', () => {
     expect(shopServiceConfig('payments', { defaultPort: 1 }, { DATA_DIR: 'memory' }).database).toEqual({ embeddedDir: 'memory' });
   });

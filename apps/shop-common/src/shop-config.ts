@@ -20,7 +20,9 @@ export interface ShopServiceConfig {
 
 /**
  * Reads a service's configuration from the environment:
- * - `NATS_URL` (comma-separated for a cluster), `NATS_SUBJECT_PREFIX`, `NATS_DURABLE_REPLICAS`;
+ * - `NATS_URL` (comma-separated for a cluster), `NATS_SUBJECT_PREFIX`, `NATS_DURABLE_REPLICAS`,
+ *   `NATS_CONNECT_MAX_WAIT_MS` (how long a service waits for NATS at start; default 60000),
+ *   `NATS_SHUTDOWN_GRACE_MS` (how long shutdown waits for in-flight handlers; default 10000);
  * - `DATABASE_URL` with `DATABASE_SCHEMA` (default: the service name, so services sharing a
  *   server keep apart), else an embedded Postgres in `DATA_DIR/<service>` (`DATA_DIR=memory`
  *   keeps nothing; default `./.pgdata`);
@@ -42,6 +44,8 @@ export function shopServiceConfig(
       servers,
       subjectPrefix: env.NATS_SUBJECT_PREFIX ?? '',
       durableReplicas: numberFrom(env, 'NATS_DURABLE_REPLICAS', 1),
+      ...(env.NATS_CONNECT_MAX_WAIT_MS && { connectRetry: { maxWaitMs: numberFrom(env, 'NATS_CONNECT_MAX_WAIT_MS', 0) } }),
+      ...(env.NATS_SHUTDOWN_GRACE_MS && { shutdownGraceMs: numberFrom(env, 'NATS_SHUTDOWN_GRACE_MS', 0) }),
     },
     database: env.DATABASE_URL
       ? { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA ?? service }

@@ -11,8 +11,8 @@ import { NatsServerRef } from './nats-server.ref.js';
  *
  * @example
  * const app = await createNatsMicroservice(OrdersModule, { service: 'orders' }, { logger: new CorrelationLogger() });
- * app.enableShutdownHooks();
- * await app.listen();
+ * const guards = installProcessGuards(app);
+ * await app.listen().catch((error) => guards.abortStart(error));
  */
 export async function createNatsMicroservice(
   module: Type | DynamicModule,

@@ -1,5 +1,6 @@
-import type { LoggerService } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
+import { NatsUnreachableError } from './errors/nats-unreachable.error.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
 import { statusChannel, type StatusReport } from './nats-transport.diagnostics.js';
 
@@ -12,21 +13,66 @@ export const NatsStatus = {
 } as const;
 export type NatsStatus = (typeof NatsStatus)[keyof typeof NatsStatus];
 
+// Socket errors that mean "nothing answers there yet", worth waiting for; nats.js reports
+// a refused or timed-out connection as ConnectionError but passes DNS failures through raw
+// (a NATS service name that does not resolve yet while a cluster starts).
+const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /**
  * Opens a connection that keeps reconnecting as the options say. nats.js's async traces are
  * off unless `connection` turns them on: they build two Error objects (with stacks) per
  * request, a quarter of a caller's CPU, and the transport rebuilds its own typed errors
- * naming the subject anyway.
+ * naming the subject anyway. A server waits for NATS at start (`connectRetry`); a client
+ * fails at once, so a call while NATS is down never hangs on the first connection.
  */
 export function connectNats(options: NormalizedNatsTransportOptions, role: 'server' | 'client'): Promise<NatsConnection> {
-  return connect({
-    servers: options.servers,
-    name: `${options.service}-${role}`,
-    maxReconnectAttempts: options.maxReconnectAttempts,
-    reconnectTimeWait: options.reconnectTimeWaitMs,
-    noAsyncTraces: true,
-    ...options.connection,
-  });
+  const open = () =>
+    connect({
+      servers: options.servers,
+      name: `${options.service}-${role}`,
+      maxReconnectAttempts: options.maxReconnectAttempts,
+      reconnectTimeWait: options.reconnectTimeWaitMs,
+      noAsyncTraces: true,
+      ...options.connection,
+    });
+  return role === 'server' ? connectWithRetry(open, options, new Logger('NatsServer')) : open();
+}
+
+/**
+ * Calls `open` until it connects, waiting `retryDelayMs` between attempts while NATS is
+ * unreachable, and throws `NatsUnreachableError` once `connectRetry.maxWaitMs` has passed.
+ * Any other failure (refused credentials, a bad option) is thrown at once: waiting cannot fix it.
+ */
+export async function connectWithRetry(
+  open: () => Promise<NatsConnection>,
+  options: Pick<NormalizedNatsTransportOptions, 'servers' | 'connectRetry'>,
+  logger: LoggerService,
+): Promise<NatsConnection> {
+  const startedAt = Date.now();
+  const servers = options.servers.join(',');
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await open();
+    } catch (error) {
+      if (!isUnreachable(error)) throw error;
+      const waitedMs = Date.now() - startedAt;
+      const delayMs = Math.min(retryDelayMs(attempt, options.connectRetry), options.connectRetry.maxWaitMs - waitedMs);
+      if (delayMs <= 0) throw new NatsUnreachableError(options.servers, attempt, waitedMs, { cause: error });
+      logger.warn(`NATS not reachable at ${servers} (attempt ${attempt}), retrying in ${delayMs}ms`);
+      // A timer that holds the process open: nothing else may while the service waits.
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+/** The wait after failed attempt `attempt` (from 1): `initialDelayMs`, doubling up to `maxDelayMs`. */
+export function retryDelayMs(attempt: number, retry: { initialDelayMs: number; maxDelayMs: number }): number {
+  return Math.min(retry.initialDelayMs * 2 ** (attempt - 1), retry.maxDelayMs);
+}
+
+function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'ConnectionError' || UNREACHABLE_CODES.has((error as NodeJS.ErrnoException).code ?? '');
 }
 
 /**

@@ -11,6 +11,15 @@ describe('normalizeNatsTransportOptions', () => {
       requestTimeoutMs: 5000,
       maxReconnectAttempts: -1,
       durableReplicas: 1,
+      connectRetry: { maxWaitMs: 60_000, initialDelayMs: 200, maxDelayMs: 5000 },
+    });
+  });
+
+  it('fills the connect retry settings a service leaves out', () => {
+    expect(normalizeNatsTransportOptions({ service: 's', connectRetry: { maxWaitMs: 0 } }).connectRetry).toEqual({
+      maxWaitMs: 0,
+      initialDelayMs: 200,
+      maxDelayMs: 5000,
     });
   });
 
@@ -29,6 +38,10 @@ describe('normalizeNatsTransportOptions', () => {
     [{ service: 's', deadLetterSubject: 'dlq.>' }, /deadLetterSubject/],
     [{ service: 's', durableReplicas: 0 }, /durableReplicas must be a whole number from 1 to 5/],
     [{ service: 's', durableReplicas: 6 }, /durableReplicas/],
+    [{ service: 's', connectRetry: { maxWaitMs: -1 } }, /connectRetry.maxWaitMs must be 0 or a positive whole number/],
+    [{ service: 's', connectRetry: { initialDelayMs: 0 } }, /connectRetry.initialDelayMs/],
+    [{ service: 's', connectRetry: { maxDelayMs: 1.5 } }, /connectRetry.maxDelayMs/],
+    [{ service: 's', connectRetry: { initialDelayMs: 500, maxDelayMs: 100 } }, /must not be less than connectRetry.initialDelayMs/],
   ])('rejects %j', (options, message) => {
     expect(() => normalizeNatsTransportOptions(options)).toThrow(InvalidOptionsError);
     expect(() => normalizeNatsTransportOptions(options)).toThrow(message);

@@ -2,6 +2,7 @@ import { InvalidOptionsError } from '@cliffracer/common';
 import { DEFAULT_NATS_URL } from './nats-transport.constants.js';
 import { resolvePayloadLimits } from './nats-transport.limits.js';
 import type {
+  ConnectRetryOptions,
   NatsTransportModuleOptions,
   NormalizedNatsTransportOptions,
 } from './interfaces/nats-transport-options.interface.js';
@@ -15,6 +16,7 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   maxConcurrentEvents: 64,
   maxReconnectAttempts: -1,
   reconnectTimeWaitMs: 250,
+  connectRetry: { maxWaitMs: 60_000, initialDelayMs: 200, maxDelayMs: 5000 },
   deadLetterSubject: 'cliffracer.dead-letter',
   durableStream: 'CLIFFRACER_EVENTS',
   durableMaxAgeMs: 7 * 24 * 3600 * 1000,
@@ -57,10 +59,24 @@ export function normalizeNatsTransportOptions(
     ...merged,
     service: options.service,
     servers,
+    connectRetry: normalizeConnectRetry(options.connectRetry),
     subjectPrefix: normalizePrefix(merged.subjectPrefix),
     errors: [...merged.errors],
     payloadLimits: resolvePayloadLimits(MODULE, options.payloadLimits),
   };
+}
+
+function normalizeConnectRetry(options: ConnectRetryOptions = {}): Required<ConnectRetryOptions> {
+  const retry = { ...DEFAULT_NATS_TRANSPORT_OPTIONS.connectRetry, ...withoutUndefined(options) };
+  if (!Number.isInteger(retry.maxWaitMs) || retry.maxWaitMs < 0) {
+    throw new InvalidOptionsError(MODULE, `connectRetry.maxWaitMs must be 0 or a positive whole number of milliseconds, got ${retry.maxWaitMs}`);
+  }
+  assertPositiveInteger('connectRetry.initialDelayMs', retry.initialDelayMs);
+  assertPositiveInteger('connectRetry.maxDelayMs', retry.maxDelayMs);
+  if (retry.maxDelayMs < retry.initialDelayMs) {
+    throw new InvalidOptionsError(MODULE, `connectRetry.maxDelayMs (${retry.maxDelayMs}) must not be less than connectRetry.initialDelayMs (${retry.initialDelayMs})`);
+  }
+  return retry;
 }
 
 function assertPositiveInteger(key: string, value: number): void {

@@ -47,6 +47,15 @@ export interface NatsTransportModuleOptions {
    */
   reconnectTimeWaitMs?: number;
   /**
+   * How a server waits for NATS at start: when no server in `servers` accepts the first
+   * connection, it retries with a doubling delay (a warning per attempt), not ready
+   * meanwhile, and gives up with `NatsUnreachableError` once `maxWaitMs` has passed. Refused
+   * credentials and other protocol errors fail at once. Clients (`NatsClient`) do not wait:
+   * a call while NATS is down fails at once.
+   * @default { maxWaitMs: 60000, initialDelayMs: 200, maxDelayMs: 5000 }
+   */
+  connectRetry?: ConnectRetryOptions;
+  /**
    * Subject (under the prefix) that events whose handler failed are republished to,
    * followed by the original subject, so a failed event is never lost silently.
    * @default 'cliffracer.dead-letter'
@@ -89,8 +98,28 @@ export interface NatsTransportModuleOptions {
   connection?: Partial<NodeConnectionOptions>;
 }
 
+/** How long and how often a server retries its first connection to NATS. */
+export interface ConnectRetryOptions {
+  /**
+   * How long to keep trying, in milliseconds from the first attempt; 0 tries once.
+   * @default 60000
+   */
+  maxWaitMs?: number;
+  /**
+   * Wait after the first failed attempt, in milliseconds; it doubles after each further one.
+   * @default 200
+   */
+  initialDelayMs?: number;
+  /**
+   * Longest wait between two attempts, in milliseconds.
+   * @default 5000
+   */
+  maxDelayMs?: number;
+}
+
 /** Options after defaults are applied and checked. */
-export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits'>> & {
+export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits' | 'connectRetry'>> & {
   servers: string[];
   payloadLimits: ResolvedPayloadLimits;
+  connectRetry: Required<ConnectRetryOptions>;
 };

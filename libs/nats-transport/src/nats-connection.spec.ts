@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { LoggerService } from '@nestjs/common';
+import { errors, type NatsConnection } from '@nats-io/transport-node';
+import { NatsUnreachableError } from './errors/nats-unreachable.error.js';
+import { connectWithRetry, retryDelayMs } from './nats-connection.js';
+
+const retry = { maxWaitMs: 2000, initialDelayMs: 200, maxDelayMs: 800 };
+const options = { servers: ['nats://a:4222', 'nats://b:4222'], connectRetry: retry };
+const connection = {} as NatsConnection;
+
+function recordingLogger(): LoggerService & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, log: () => undefined, error: () => undefined, warn: (message: string) => warnings.push(message) };
+}
+
+function refused(): Error {
+  return new errors.ConnectionError('connection refused');
+}
+
+describe('retryDelayMs', () => {
+  it('doubles from initialDelayMs up to maxDelayMs', () => {
+    expect([1, 2, 3, 4, 60].map((attempt) => retryDelayMs(attempt, retry))).toEqual([200, 400, 800, 800, 800]);
+  });
+});
+
+describe('connectWithRetry', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('retries while NATS refuses, logging each attempt with its wait, and resolves once it connects', async () => {
+    const logger = recordingLogger();
+    let calls = 0;
+    const open = async () => {
+      calls += 1;
+      if (calls < 4) throw refused();
+      return connection;
+    };
+    const connecting = connectWithRetry(open, options, logger);
+    await jest.advanceTimersByTimeAsync(200 + 400 + 800);
+    await expect(connecting).resolves.toBe(connection);
+    expect(logger.warnings).toEqual([
+      'NATS not reachable at nats://a:4222,nats://b:4222 (attempt 1), retrying in 200ms',
+      'NATS not reachable at nats://a:4222,nats://b:4222 (attempt 2), retrying in 400ms',
+      'NATS not reachable at nats://a:4222,nats://b:4222 (attempt 3), retrying in 800ms',
+    ]);
+  });
+
+  it('retries a server name that does not resolve yet', async () => {
+    let calls = 0;
+    const open = async () => {
+      calls += 1;
+      if (calls === 1) throw Object.assign(new Error('getaddrinfo ENOTFOUND nats'), { code: 'ENOTFOUND' });
+      return connection;
+    };
+    const connecting = connectWithRetry(open, options, recordingLogger());
+    await jest.advanceTimersByTimeAsync(200);
+    await expect(connecting).resolves.toBe(connection);
+  });
+
+  it('gives up with NatsUnreachableError once maxWaitMs has passed, the last wait cut to fit', async () => {
+    const logger = recordingLogger();
+    const connecting = connectWithRetry(() => Promise.reject(refused()), options, logger);
+    const outcome = connecting.catch((error: unknown) => error);
+    await jest.advanceTimersByTimeAsync(2000);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(NatsUnreachableError);
+    expect((error as NatsUnreachableError).message).toBe(
+      'NATS not reachable at nats://a:4222,nats://b:4222 after 5 attempt(s) in 2000ms: connection refused',
+    );
+    expect(logger.warnings.at(-1)).toBe('NATS not reachable at nats://a:4222,nats://b:4222 (attempt 4), retrying in 600ms');
+  });
+
+  it('tries once with maxWaitMs 0', async () => {
+    const connecting = connectWithRetry(() => Promise.reject(refused()), { ...options, connectRetry: { ...retry, maxWaitMs: 0 } }, recordingLogger());
+    await expect(connecting).rejects.toMatchObject({ name: 'NatsUnreachableError', attempts: 1 });
+  });
+
+  it('throws a failure that waiting cannot fix at once', async () => {
+    const denied = new errors.AuthorizationError('Authorization Violation');
+    let calls = 0;
+    const open = () => {
+      calls += 1;
+      return Promise.reject(denied);
+    };
+    await expect(connectWithRetry(open, options, recordingLogger())).rejects.toBe(denied);
+    expect(calls).toBe(1);
+  });
+});

@@ -1,12 +1,17 @@
 export { createHttpService } from './create-http-service.js';
 export type { HttpServiceOptions } from './create-http-service.js';
+export { DatabaseHealthIndicator } from './database.health-indicator.js';
+export { NotReadyError } from './errors/not-ready.error.js';
 export { HealthController } from './health.controller.js';
 export { HTTP_CORRELATION_HEADER, useHttpCorrelation } from './http-correlation.js';
 export { HttpErrorsInterceptor } from './http-errors.interceptor.js';
 export { HttpFrontDoorModule } from './http-front-door.module.js';
-export type { HttpFrontDoorModuleOptions } from './http-front-door.options.js';
+export { DEFAULT_HTTP_FRONT_DOOR_OPTIONS, normalizeHttpFrontDoorOptions } from './http-front-door.options.js';
+export type { DatabasePingContext, HttpFrontDoorModuleOptions, NormalizedHttpFrontDoorOptions } from './http-front-door.options.js';
 export { MetricsController } from './metrics.controller.js';
 export { MetricsService } from './metrics.service.js';
+export { NatsHealthIndicator } from './nats.health-indicator.js';
 export { setupHttpFrontDoor } from './setup-http-front-door.js';
+export { ShutdownState } from './shutdown.state.js';
 export { TrafficStats } from './traffic.stats.js';
 export type { TrafficSnapshot } from './traffic.stats.js';

@@ -2,6 +2,7 @@ export { createHttpService } from './create-http-service.js';
 export type { HttpServiceOptions } from './create-http-service.js';
 export { DatabaseHealthIndicator } from './database.health-indicator.js';
 export { NotReadyError } from './errors/not-ready.error.js';
+export { isNotReadyError } from './errors/type-guards.js';
 export { HealthController } from './health.controller.js';
 export { HTTP_CORRELATION_HEADER, useHttpCorrelation } from './http-correlation.js';
 export { HttpErrorsInterceptor } from './http-errors.interceptor.js';

@@ -1,5 +1,5 @@
 // The sample shop's five services as processes of the demo: started with their environment,
-// waited for on /health, stopped with SIGTERM.
+// waited for until ready (/health/ready), stopped with SIGTERM.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -41,16 +41,16 @@ export async function startServices({ root, natsUrl, prefix, debugDir, sessionId
 }
 
 /**
- * Waits until every service answers /health (the deployment manager's check, 120 tries 250 ms
+ * Waits until every service is ready on /health/ready (the deployment manager's check, 120 tries 250 ms
  * apart), or throws naming the one that died or does not answer.
  */
 export async function waitForHealth(root, services) {
   const { waitForHealth: untilHealthy } = await import(join(root, 'dist/deployment/manager/health.js'));
   await Promise.all(
     services.map(async (service) => {
-      const answer = await untilHealthy(`http://127.0.0.1:${service.port}/health`, 120, 250, () => exited(service.child));
+      const answer = await untilHealthy(`http://127.0.0.1:${service.port}/health/ready`, 120, 250, () => exited(service.child));
       if (exited(service.child)) throw new Error(`${service.name} exited (${service.child.exitCode ?? service.child.signalCode})`);
-      if (!answer.ok) throw new Error(`${service.name} does not answer on /health: ${answer.error ?? answer.status}`);
+      if (!answer.ok) throw new Error(`${service.name} is not ready on /health/ready: ${answer.error ?? answer.status}`);
     }),
   );
 }

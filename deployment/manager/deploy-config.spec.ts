@@ -18,7 +18,7 @@ describe('checkDeployConfig', () => {
       health: { attempts: 60, intervalMs: 500 },
     });
     expect(config.apps).toEqual([
-      { name: 'gateway', entry: '/srv/shop/dist/apps/gateway/src/main.js', port: 9100, instances: 1, public: true, healthPath: '/health', env: {} },
+      { name: 'gateway', entry: '/srv/shop/dist/apps/gateway/src/main.js', port: 9100, instances: 1, public: true, healthPath: '/health/ready', env: {} },
     ]);
   });
 
@@ -32,6 +32,7 @@ describe('checkDeployConfig', () => {
     [{ nginx: { port: 9100 }, ...minimal }, 'port 9100 is given to both nginx and gateway'],
     [{ env: { 'bad-name': 'x' }, ...minimal }, 'env.bad-name is not a valid environment variable name'],
     [{ apps: { gateway: { port: 9100, public: true, websocket: 'ws' } } }, 'apps.gateway.websocket must be a path like /ws'],
+    [{ apps: { gateway: { port: 9100, public: true, health_path: 'health' } } }, 'apps.gateway.health_path must be a path like /health/ready'],
     [{ stop_timeout_seconds: 0, ...minimal }, 'stop_timeout_seconds must be a positive number'],
   ])('refuses %j', (raw, problem) => {
     expect(() => checkDeployConfig('/x/c.yaml', raw)).toThrow(DeployConfigError);

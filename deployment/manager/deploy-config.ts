@@ -15,6 +15,7 @@ export interface AppSpec {
   public: boolean;
   /** Path proxied as WebSocket upgrades (public apps). */
   websocket?: string;
+  /** Path of the instances' readiness check: 2xx when an instance can take traffic. */
   healthPath: string;
   env: Record<string, string>;
 }
@@ -41,6 +42,8 @@ export class DeployConfigError extends CliffracerError {
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
+/** Readiness of a Cliffracer service: 503 while NATS or the database is down, or while it shuts down. */
+export const DEFAULT_HEALTH_PATH = '/health/ready';
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /** Reads and checks a deployment config; `${NAME}` and `${NAME:-default}` in values take `env`. */
@@ -95,8 +98,8 @@ function appSpec(name: string, raw: unknown, root: string, fail: (problem: strin
   const spec = record(raw, `apps.${name}`, fail);
   const websocket = spec.websocket === undefined ? undefined : text(spec.websocket, `apps.${name}.websocket`, fail);
   if (websocket !== undefined && !/^\/[\w/-]*$/.test(websocket)) fail(`apps.${name}.websocket must be a path like /ws`);
-  const healthPath = text(spec.health_path ?? '/health', `apps.${name}.health_path`, fail);
-  if (!/^\/[\w/.-]*$/.test(healthPath)) fail(`apps.${name}.health_path must be a path like /health`);
+  const healthPath = text(spec.health_path ?? DEFAULT_HEALTH_PATH, `apps.${name}.health_path`, fail);
+  if (!/^\/[\w/.-]*$/.test(healthPath)) fail(`apps.${name}.health_path must be a path like ${DEFAULT_HEALTH_PATH}`);
   return {
     name,
     entry: resolve(root, text(spec.entry ?? `dist/apps/${name}/src/main.js`, `apps.${name}.entry`, fail)),

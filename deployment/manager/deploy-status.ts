@@ -1,6 +1,6 @@
 import type { DeployConfig } from './deploy-config.js';
 import { planInstances, statePaths } from './deploy-plan.js';
-import { checkHealth } from './health.js';
+import { checkHealth, describeHealth } from './health.js';
 import { isAlive, readPidFile } from './pid-files.js';
 
 /** One row of `status`: a process of the deployment and how it is doing. */
@@ -26,8 +26,7 @@ export async function deploymentStatus(config: DeployConfig): Promise<ProcessSta
       const tracked = await readPidFile(row.pidFile);
       if (tracked === undefined) return { name: row.name, port: row.port, state: 'stopped', health: '-' };
       if (!isAlive(tracked.pid)) return { name: row.name, pid: tracked.pid, port: row.port, state: 'dead', health: '-' };
-      const answer = await checkHealth(row.url);
-      const health = answer.ok ? `ok${instanceOf(answer.body)}` : (answer.error ?? `HTTP ${answer.status}`);
+      const health = describeHealth(await checkHealth(row.url));
       return { name: row.name, pid: tracked.pid, port: row.port, state: 'running', health, uptimeSeconds: Math.round((Date.now() - tracked.since.getTime()) / 1000) };
     }),
   );
@@ -43,9 +42,4 @@ export function formatStatus(rows: ProcessStatus[]): string {
 /** Healthy means every process runs and answers its health check. */
 export function allHealthy(rows: ProcessStatus[]): boolean {
   return rows.every((row) => row.state === 'running' && row.health.startsWith('ok'));
-}
-
-// nginx answers with the health of whichever instance it chose.
-function instanceOf(body: Record<string, unknown> | undefined): string {
-  return typeof body?.instance === 'string' ? ` (${body.instance})` : '';
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { DeployConfig } from './deploy-config.js';
 import { type InstancePlan, planInstances, type StatePaths, statePaths } from './deploy-plan.js';
 import { deploymentSecret } from './deploy-secrets.js';
-import { waitForHealth } from './health.js';
+import { describeHealth, type HealthAnswer, waitForHealth } from './health.js';
 import { renderNginxConfig } from './nginx-config.js';
 import { findNginx, startNginx, testNginxConfig } from './nginx-process.js';
 import { isAlive, readPidFile, removeAllPidFiles, removePidFile, trackedProcesses, waitForExit, writePidFile } from './pid-files.js';
@@ -85,7 +85,9 @@ export class Deployment {
   private async requireHealthy(): Promise<void> {
     const unhealthy = await this.waitUntilHealthy();
     if (unhealthy.length === 0) return;
-    const report = await Promise.all(unhealthy.map(async (i) => `${i.name} (${i.healthUrl}) is not healthy; last log lines:\n${await this.logTail(i.logFile)}`));
+    const report = await Promise.all(
+      unhealthy.map(async ({ instance: i, answer }) => `${i.name} (${i.healthUrl}) is not healthy (${describeHealth(answer)}); last log lines:\n${await this.logTail(i.logFile)}`),
+    );
     throw new DeployError(report.join('\n'));
   }
 
@@ -167,17 +169,17 @@ export class Deployment {
     await writePidFile(instance.pidFile, child.pid!);
   }
 
-  /** The instances that did not become healthy (or died) within the health attempts. */
-  private async waitUntilHealthy(): Promise<InstancePlan[]> {
+  /** The instances that did not become ready (or died) within the health attempts, with their last answer. */
+  private async waitUntilHealthy(): Promise<Array<{ instance: InstancePlan; answer: HealthAnswer }>> {
     const { attempts, intervalMs } = this.config.health;
     const results = await Promise.all(
       this.instances.map(async (instance) => {
         const pid = (await readPidFile(instance.pidFile))?.pid;
         const answer = await waitForHealth(instance.healthUrl, attempts, intervalMs, () => pid === undefined || !isAlive(pid));
-        return answer.ok ? undefined : instance;
+        return answer.ok ? undefined : { instance, answer };
       }),
     );
-    return results.filter((i): i is InstancePlan => i !== undefined);
+    return results.filter((r) => r !== undefined);
   }
 
   private async logTail(file: string): Promise<string> {

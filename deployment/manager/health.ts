@@ -30,3 +30,17 @@ export async function waitForHealth(url: string, attempts: number, intervalMs: n
   }
   return last;
 }
+
+/**
+ * The HEALTH cell of a readiness answer: `ok (gateway-1)` (nginx answers with whichever
+ * instance it chose), `HTTP 503: nats, database` naming the checks that are down, or why
+ * nothing answered.
+ */
+export function describeHealth(answer: HealthAnswer): string {
+  const { body } = answer;
+  if (answer.ok) return typeof body?.instance === 'string' ? `ok (${body.instance})` : 'ok';
+  if (answer.status === undefined) return answer.error ?? 'unreachable';
+  const error = body?.error;
+  const down = error !== null && typeof error === 'object' ? Object.keys(error) : [];
+  return down.length === 0 ? `HTTP ${answer.status}` : `HTTP ${answer.status}: ${down.join(', ')}`;
+}

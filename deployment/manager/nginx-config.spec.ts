@@ -17,6 +17,11 @@ describe('renderNginxConfig', () => {
     expect(conf).toContain('listen 127.0.0.1:8000;');
   });
 
+  it('passes a request over an instance that refuses or answers 503, and names the readiness path it is checked on', () => {
+    expect(conf).toMatch(/location \/ \{[^}]*proxy_next_upstream error timeout http_502 http_503;/);
+    expect(conf).toContain('# Readiness (GET /health/ready, 503 while NATS or the database is down');
+  });
+
   it('upgrades the WebSocket path and proxies every other path', () => {
     expect(conf).toMatch(/location = \/ws \{\n\s+proxy_pass http:\/\/gateway_backend;\n\s+proxy_http_version 1\.1;\n\s+proxy_set_header Upgrade \$http_upgrade;\n\s+proxy_set_header Connection \$connection_upgrade;/);
     expect(conf).toMatch(/location \/ \{\n\s+proxy_pass http:\/\/gateway_backend;/);

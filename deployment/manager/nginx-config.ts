@@ -13,7 +13,7 @@ export function renderNginxConfig(config: DeployConfig, options: { runAsRoot: bo
   const publicApps = config.apps.filter((app) => app.public);
   const upstreams = publicApps.map((app) => {
     const servers = instances.filter((i) => i.app === app).map((i) => `    server 127.0.0.1:${i.port} max_fails=1 fail_timeout=2s;`);
-    return [`  upstream ${upstreamName(app.name)} {`, ...servers, '    keepalive 16;', '  }'].join('\n');
+    return [...passiveCheckNote(app.healthPath), `  upstream ${upstreamName(app.name)} {`, ...servers, '    keepalive 16;', '  }'].join('\n');
   });
   // The first public app serves every path; others are reached under /<app>/.
   const locations = publicApps.flatMap((app, i) => {
@@ -52,6 +52,16 @@ ${locations.join('\n\n')}
   }
 }
 `;
+}
+
+// Open-source nginx has no active health checks (NGINX Plus's `health_check`); say what does the checking.
+function passiveCheckNote(healthPath: string): string[] {
+  return [
+    `  # Readiness (GET ${healthPath}, 503 while NATS or the database is down or the instance`,
+    '  # shuts down) is checked by the manager before nginx starts and by `deploy status`. nginx',
+    '  # checks passively: an instance that refuses, times out or answers 502/503 is passed over',
+    '  # (proxy_next_upstream) and left out for fail_timeout.',
+  ];
 }
 
 function upstreamName(app: string): string {

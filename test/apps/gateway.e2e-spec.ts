@@ -36,9 +36,17 @@ describe('gateway over HTTP', () => {
     it('answers /health/detailed with NATS, handlers, uptime and traffic', async () => {
       const { status, body } = await http('GET', '/health/detailed');
       expect(status).toBe(200);
-      expect(body).toMatchObject({ status: 'ok', nats: { connected: true }, database: 'not configured', handlers: 1 });
-      expect(body.traffic).toMatchObject({ handled: expect.any(Number), ratePerSecond: expect.any(Number) });
-      expect(typeof body.uptime_seconds).toBe('number');
+      expect(body).toMatchObject({ status: 'ok', service: 'gateway', details: { nats: { status: 'up' }, service: { status: 'up', handlers: 1 } } });
+      expect(body.details).not.toHaveProperty('database');
+      const figures = (body.details as Record<string, Record<string, unknown>>).service!;
+      expect(figures.traffic).toMatchObject({ handled: expect.any(Number), ratePerSecond: expect.any(Number) });
+      expect(typeof figures.uptimeSeconds).toBe('number');
+    });
+
+    it('answers /health/ready of a service with a database once NATS and the database answer', async () => {
+      const response = await fetch(`${await shop.apps.orders.getUrl()}/health/ready`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'ok', service: 'orders', details: { nats: { status: 'up' }, database: { status: 'up' } } });
     });
 
     it('serves Prometheus metrics with per-route counters and latency histograms', async () => {

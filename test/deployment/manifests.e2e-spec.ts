@@ -10,7 +10,7 @@ import { findNginx } from '../../deployment/manager/nginx-process.js';
 import { ROOT } from './deploy-fixture.js';
 
 // Checks the cluster manifests as far as can be done without a cluster: every document parses,
-// every app of the repository is deployed with health probes on /health, every name a manifest
+// every app of the repository is deployed with readiness and liveness probes, every name a manifest
 // refers to exists, NATS is a 3-node JetStream cluster the services reach on every node.
 
 type Doc = Record<string, any>;
@@ -46,7 +46,7 @@ describe('Kubernetes manifests', () => {
     expect([...kustomization.resources].sort()).toEqual(files.sort());
   });
 
-  it.each(APPS)('deploy %s with its entry, probes on /health at its port, and a Service in front', async (app) => {
+  it.each(APPS)('deploy %s with its entry, readiness on /health/ready and liveness on /health/live at its port, and a Service in front', async (app) => {
     const docs = await k8sDocs();
     const deployment = find(docs, 'Deployment', app)!;
     expect(deployment).toBeDefined();
@@ -55,7 +55,10 @@ describe('Kubernetes manifests', () => {
     expect(container.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
     expect(existsSync(join(ROOT, `apps/${app}/src/main.ts`))).toBe(true);
     const port = container.ports[0].containerPort;
-    for (const probe of [container.readinessProbe, container.livenessProbe]) expect(probe.httpGet).toEqual({ path: '/health', port });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port });
+    // The readiness checks take up to a second each: the probe must wait longer than that.
+    expect(container.readinessProbe.timeoutSeconds).toBeGreaterThan(1);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port });
     expect(container.env.find((e: Doc) => e.name === 'DATABASE_SCHEMA')?.value).toBe(app);
     const service = find(docs, 'Service', app)!;
     expect(service.spec.selector).toEqual(deployment.spec.template.metadata.labels);
@@ -122,12 +125,12 @@ describe('compose file', () => {
     }
   });
 
-  it.each(APPS)('runs %s from the shared image with a health check, after NATS and Postgres are healthy', async (app) => {
+  it.each(APPS)('runs %s from the shared image with a readiness health check, after NATS and Postgres are healthy', async (app) => {
     const { services } = await compose();
     const service = services[app];
     expect(service.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
     expect(service.build).toEqual({ context: '..', dockerfile: 'deployment/Dockerfile' });
-    expect(service.healthcheck.test.join(' ')).toContain('http://127.0.0.1:8080/health');
+    expect(service.healthcheck.test.join(' ')).toContain("fetch('http://127.0.0.1:8080/health/ready')");
     expect(service.environment).toMatchObject({ DATABASE_SCHEMA: app, PORT: '8080', NATS_DURABLE_REPLICAS: '3' });
     expect(service.environment.NATS_URL.split(',')).toHaveLength(3);
     for (const [dependency, { condition }] of Object.entries(service.depends_on as Record<string, { condition: string }>)) {
@@ -144,11 +147,17 @@ describe('compose file', () => {
     expect(services.nginx.volumes).toEqual(['./compose-nginx.conf:/etc/nginx/nginx.conf:ro']);
   });
 
+  it('passes requests over a gateway replica that refuses or is not ready (503)', async () => {
+    const conf = await readFile(join(ROOT, 'deployment/compose-nginx.conf'), 'utf8');
+    expect(conf).toMatch(/location \/ \{[^}]*proxy_next_upstream error timeout http_502 http_503;/);
+    expect(conf).toContain('server gateway:8080 max_fails=1 fail_timeout=2s;');
+  });
+
   it('has an nginx configuration nginx itself accepts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'compose-nginx-'));
     try {
       // The compose host name only resolves inside compose; everything else is checked as it is.
-      const conf = (await readFile(join(ROOT, 'deployment/compose-nginx.conf'), 'utf8')).replace('server gateway:8080;', 'server 127.0.0.1:8080;').replace('listen 80;', 'listen 127.0.0.1:18080;');
+      const conf = (await readFile(join(ROOT, 'deployment/compose-nginx.conf'), 'utf8')).replace('server gateway:8080 ', 'server 127.0.0.1:8080 ').replace('listen 80;', 'listen 127.0.0.1:18080;');
       await writeFile(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\n${conf}`);
       const nginx = await findNginx('nginx');
       await expect(promisify(execFile)(nginx, ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')])).resolves.toBeDefined();

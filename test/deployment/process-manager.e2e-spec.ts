@@ -181,9 +181,18 @@ describe('deployment manager: failures', () => {
     const { file, state } = await configFor(fixture('crashing-app.mjs'), await freePortRange(1, isPortFree));
     const started = await deploy('start', file);
     expect(started.code).toBe(1);
-    expect(started.stderr).toMatch(/^app-0 \(http:\/\/127\.0\.0\.1:\d+\/health\) is not healthy; last log lines:/);
+    expect(started.stderr).toMatch(/^app-0 \(http:\/\/127\.0\.0\.1:\d+\/health\/ready\) is not healthy \(unreachable\); last log lines:/);
     expect(started.stderr).toContain('| cannot connect to the payment provider: refused');
     expect(started.stderr).toContain('| [manager] app-0 exited (code 3)');
+    expect(await pidFiles(state)).toEqual({});
+  });
+
+  it('keeps nginx out of the way of an instance that is alive but not ready, naming the checks down', async () => {
+    const { file, state } = await configFor(fixture('unready-app.mjs'), await freePortRange(1, isPortFree));
+    const started = await deploy('start', file);
+    expect(started.code).toBe(1);
+    expect(started.stderr).toMatch(/^app-0 \(http:\/\/127\.0\.0\.1:\d+\/health\/ready\) is not healthy \(HTTP 503: nats\); last log lines:/);
+    expect(started.stderr).toContain('| unready app on ');
     expect(await pidFiles(state)).toEqual({});
   });
 

@@ -25,6 +25,8 @@ export interface HttpServiceOptions {
  * guards, interceptors and filters apply to both), with the front door's correlation and
  * timing hooks installed. `module` must import `NatsTransportModule` and
  * `HttpFrontDoorModule`. Then: `startAllMicroservices()`, `listen({ port, host })`.
+ * Readiness (`/health/ready`) turns on once the transport listens; on `close()` it turns off
+ * first, and NATS drains while HTTP still answers it.
  *
  * @example
  * const app = await createHttpService(OrdersModule.forRoot(config), config.nats, {

@@ -1,10 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { useHttpCorrelation } from './http-correlation.js';
 import { MetricsService } from './metrics.service.js';
+import { ShutdownState } from './shutdown.state.js';
 
 /**
  * Installs the HTTP hooks of a fastify app: the correlation context of each request (taken
- * from and returned in `X-Correlation-ID`), and its timing into the metrics.
+ * from and returned in `X-Correlation-ID`), its timing into the metrics, and readiness off
+ * as soon as `app.close()` begins.
  */
 export function setupHttpFrontDoor(app: NestFastifyApplication): void {
   useHttpCorrelation(app);
@@ -13,4 +15,17 @@ export function setupHttpFrontDoor(app: NestFastifyApplication): void {
     metrics.recordHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
     done();
   });
+  turnReadinessOffOnClose(app);
+}
+
+// `app.close()` calls the HTTP adapter's `beforeClose()` before any lifecycle hook, so
+// readiness is off before the first module starts its teardown.
+function turnReadinessOffOnClose(app: NestFastifyApplication): void {
+  const state = app.get(ShutdownState);
+  const adapter = app.getHttpAdapter();
+  const beforeClose = adapter.beforeClose?.bind(adapter);
+  adapter.beforeClose = () => {
+    state.begin();
+    return beforeClose?.();
+  };
 }

@@ -45,8 +45,9 @@ export class NatsServerProcess {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  // A process killed by a signal keeps `exitCode` null: `signalCode` tells it ended too.
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null;
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Starts the process again (after `kill`), on the same port and store. */

@@ -45,8 +45,9 @@ export class NatsServerProcess {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** True while the process lives: one killed by a signal has no exit code, only a signal code. */
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null;
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Starts the process again (after `kill`), on the same port and store. */

@@ -15,6 +15,7 @@ export const DEFAULT_BACKDOOR_OPTIONS = {
 } as const;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const PRODUCTION_NAMES = new Set(['production', 'prod']);
 const MODULE = 'Backdoor';
 
 /** Applies defaults; a non-loopback host is an error, never a silent rebinding. */
@@ -44,8 +45,13 @@ export function normalizeBackdoorOptions(options: BackdoorModuleOptions = {}): N
 export function backdoorDisabledReason(options: NormalizedBackdoorOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.CLIFFRACER_DISABLE_BACKDOOR === '1' || env.CLIFFRACER_DISABLE_BACKDOOR === 'true') return 'CLIFFRACER_DISABLE_BACKDOOR is set';
   if (!options.enabled) return 'disabled by its options';
-  const production = env.NODE_ENV === 'production' || env.CLIFFRACER_ENV === 'production';
+  const production = isProductionName(env.NODE_ENV) || isProductionName(env.CLIFFRACER_ENV);
   if (production && !options.allowInProduction) return 'disabled in production';
   if (options.token === undefined || options.token === '') return 'no token is configured';
   return undefined;
+}
+
+// `Production`, `PRODUCTION` and `prod` mean production too: a miss here leaves a REPL open in production.
+function isProductionName(value: string | undefined): boolean {
+  return value !== undefined && PRODUCTION_NAMES.has(value.trim().toLowerCase());
 }

@@ -22,7 +22,7 @@ export interface BackdoorModuleOptions {
   host?: string;
   /**
    * Start the backdoor. `CLIFFRACER_DISABLE_BACKDOOR=1` and a production environment
-   * (`NODE_ENV` or `CLIFFRACER_ENV` = `production`) turn it off anyway.
+   * (`NODE_ENV` or `CLIFFRACER_ENV` = `production` or `prod`, in any case) turn it off anyway.
    * @default true
    */
   enabled?: boolean;

@@ -207,6 +207,39 @@ describe('backdoor', () => {
       await good.waitClosed();
     });
 
+    it('lets the right token in once the lockout has passed, however many connections were refused meanwhile', async () => {
+      const { port } = await start({ maxAuthFailures: 2, authWindowMs: 300, lockoutMs: 300, maxSessions: 2 });
+      for (let i = 0; i < 2; i += 1) {
+        const bad = await TcpSession.open(port);
+        await bad.until('Token: ');
+        bad.write('wrong-token-guess\n');
+        await bad.waitClosed();
+      }
+      for (let i = 0; i < 5; i += 1) {
+        const refused = await TcpSession.open(port);
+        await refused.until('too many failed logins');
+        await refused.waitClosed();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const good = await login(port);
+      expect(good.output).toContain('Service: shop');
+      good.end();
+    });
+
+    it('refuses the token on a connection opened before the lockout', async () => {
+      const { port } = await start({ maxAuthFailures: 1 });
+      const early = await TcpSession.open(port);
+      await early.until('Token: ');
+      const bad = await TcpSession.open(port);
+      await bad.until('Token: ');
+      bad.write('wrong-token-guess\n');
+      await bad.waitClosed();
+      early.write(`${TOKEN}\n`);
+      await early.until('too many failed logins');
+      await early.waitClosed();
+      expect(early.output).not.toContain('>>> ');
+    });
+
     it('closes an idle session', async () => {
       const { port } = await start({ idleTimeoutMs: 200 });
       const session = await login(port);

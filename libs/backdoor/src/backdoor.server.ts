@@ -2,6 +2,7 @@ import { DebugCategory, type DebugLogger } from '@cliffracer/debug-logger';
 import { Logger } from '@nestjs/common';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { AuthFailureLimiter } from './auth-failure.limiter.js';
+import { lockedOutMessage, tooManySessionsMessage } from './backdoor.messages.js';
 import { BackdoorSession, type SessionEvent } from './backdoor.session.js';
 import type { NormalizedBackdoorOptions } from './interfaces/backdoor-options.interface.js';
 
@@ -28,7 +29,7 @@ export class BackdoorServer {
     private readonly options: NormalizedBackdoorOptions & { token: string },
     private readonly deps: BackdoorServerDeps,
   ) {
-    this.limiter = new AuthFailureLimiter(options.maxAuthFailures, options.authWindowMs);
+    this.limiter = new AuthFailureLimiter(options.maxAuthFailures, options.authWindowMs, options.lockoutMs);
   }
 
   async listen(): Promise<AddressInfo> {
@@ -61,11 +62,9 @@ export class BackdoorServer {
 
   private accept(socket: Socket): void {
     const id = this.nextId++;
-    if (this.sessions.size >= this.options.maxSessions) {
-      this.record(id, 'refused', { reason: 'max_sessions' });
-      socket.end(`too many backdoor sessions (max ${this.options.maxSessions}): try later\n`);
-      return;
-    }
+    const wait = this.limiter.retryAfterMs();
+    if (wait > 0) return this.refuse(socket, id, 'rate_limited', lockedOutMessage(wait));
+    if (this.sessions.size >= this.options.maxSessions) return this.refuse(socket, id, 'max_sessions', tooManySessionsMessage(this.options.maxSessions));
     this.record(id, 'connected', { remote: socket.remoteAddress });
     const session = new BackdoorSession(socket, this.options, this.limiter, this.deps.banner, this.deps.context, (event) => {
       if (event.type === 'closed') this.sessions.delete(session);
@@ -73,6 +72,13 @@ export class BackdoorServer {
     });
     this.sessions.add(session);
     session.start();
+  }
+
+  // A refused connection never becomes a session, so it cannot hold a session slot.
+  private refuse(socket: Socket, id: number, reason: string, message: string): void {
+    this.record(id, 'refused', { reason });
+    socket.on('error', () => undefined);
+    socket.end(message);
   }
 
   private record(session: number, event: SessionEvent['type'] | 'connected' | 'refused', fields: Record<string, unknown>): void {

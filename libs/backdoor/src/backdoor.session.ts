@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { start as startRepl, type REPLServer } from 'node:repl';
 import type { AuthFailureLimiter } from './auth-failure.limiter.js';
+import { lockedOutMessage } from './backdoor.messages.js';
 import type { NormalizedBackdoorOptions } from './interfaces/backdoor-options.interface.js';
 import { tokenMatches } from './token-check.js';
 
@@ -30,12 +31,6 @@ export class BackdoorSession {
   ) {}
 
   start(): void {
-    const wait = this.limiter.retryAfterMs();
-    if (wait > 0) {
-      this.report({ type: 'rate_limited' });
-      this.socket.end(`too many failed logins: try again in ${Math.ceil(wait / 1000)} s\n`);
-      return;
-    }
     this.socket.setTimeout(this.options.idleTimeoutMs);
     this.socket.on('timeout', () => this.close('idle_timeout', 'session idle too long: closing\n'));
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -84,6 +79,12 @@ export class BackdoorSession {
 
   private authenticate(line: string, rest: Buffer): void {
     clearTimeout(this.authTimer);
+    // A connection opened before the lockout is locked out too, or each open slot would be one more guess.
+    const wait = this.limiter.retryAfterMs();
+    if (wait > 0) {
+      this.close('rate_limited', lockedOutMessage(wait));
+      return;
+    }
     if (!tokenMatches(line, this.options.token)) {
       this.limiter.recordFailure();
       this.close('auth_failed', 'authentication failed\n');

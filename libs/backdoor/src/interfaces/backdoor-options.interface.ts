@@ -53,8 +53,8 @@ export interface BackdoorModuleOptions {
   maxLineBytes?: number;
   /**
    * Failed logins allowed within `authWindowMs`, over all clients (all of them are local,
-   * so a per-address limit would not limit anything); past it logins are refused until
-   * the window has passed.
+   * so a per-address limit would not limit anything); reaching it refuses logins for
+   * `lockoutMs`.
    * @default 5
    */
   maxAuthFailures?: number;
@@ -63,6 +63,12 @@ export interface BackdoorModuleOptions {
    * @default 60000
    */
   authWindowMs?: number;
+  /**
+   * How long logins stay refused once `maxAuthFailures` is reached, in milliseconds. Even the
+   * right token is refused meanwhile; afterwards failures are counted from zero.
+   * @default 60000
+   */
+  lockoutMs?: number;
 }
 
 /** Options after defaults are applied and checked. */

@@ -254,6 +254,21 @@ describe('backdoor', () => {
       await second.until('too many backdoor sessions (max 1)');
       first.end();
     });
+
+    it('closes connections past the maximum at once, however many, and still lets a login in', async () => {
+      const { app, port } = await start({ maxSessions: 1 });
+      const backdoor = app.app.get(BackdoorModule).backdoor!;
+      const first = await login(port);
+      const flood = await Promise.all(Array.from({ length: 200 }, () => TcpSession.open(port, '127.0.0.1', { allowHalfOpen: true })));
+      await Promise.all(flood.map((client) => client.until('too many backdoor sessions (max 1)')));
+      await waitUntil(async () => (await backdoor.connectionCount()) === 1, 1000);
+      first.end();
+      await waitUntil(async () => (await backdoor.connectionCount()) === 0);
+      const next = await login(port);
+      expect(next.output).toContain('Service: shop');
+      next.end();
+      for (const client of flood) client.end();
+    });
   });
 
   describe('disabled', () => {

@@ -51,6 +51,13 @@ export class BackdoorServer {
     return (this.server?.address() as AddressInfo | null) ?? undefined;
   }
 
+  /** TCP connections open now: sessions, and refused ones not yet closed. */
+  connectionCount(): Promise<number> {
+    const server = this.server;
+    if (!server) return Promise.resolve(0);
+    return new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+  }
+
   /** Stops listening and closes every session; the service itself is untouched. */
   async close(): Promise<void> {
     for (const session of this.sessions) session.close(undefined, '\nservice shutting down: closing\n');
@@ -74,11 +81,13 @@ export class BackdoorServer {
     session.start();
   }
 
-  // A refused connection never becomes a session, so it cannot hold a session slot.
+  // A refused connection never becomes a session, so it cannot hold a session slot. Its socket
+  // is destroyed as soon as the message is out: end() alone would keep the descriptor until the
+  // client closes its side, which a flood of connections never does.
   private refuse(socket: Socket, id: number, reason: string, message: string): void {
     this.record(id, 'refused', { reason });
     socket.on('error', () => undefined);
-    socket.end(message);
+    socket.end(message, () => socket.destroy());
   }
 
   private record(session: number, event: SessionEvent['type'] | 'connected' | 'refused', fields: Record<string, unknown>): void {

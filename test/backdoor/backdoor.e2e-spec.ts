@@ -4,10 +4,11 @@ import { CorrelationContext } from '@cliffracer/correlation';
 import { DebugLoggerModule } from '@cliffracer/debug-logger';
 import { Rpc } from '@cliffracer/nats-transport';
 import { callRpc, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
-import { Controller, Injectable } from '@nestjs/common';
+import { Controller, Injectable, type LoggerService } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ describe('backdoor', () => {
   const apps: TestApp[] = [];
 
   // Each app has its own prefix, so an RPC reaches the app the test looks at.
-  const start = async (options: Partial<BackdoorModuleOptions> = {}) => {
+  const start = async (options: Partial<BackdoorModuleOptions> = {}, logger: LoggerService | false = false) => {
     prefix = uniquePrefix();
     const app = await createTestApp({
       nats: { service: 'shop', servers: nats.url, subjectPrefix: prefix },
@@ -56,7 +57,7 @@ describe('backdoor', () => {
       ],
       controllers: [ShopController],
       providers: [Stock],
-      logger: false,
+      logger,
     });
     apps.push(app);
     const port = app.app.get(BackdoorModule).backdoor?.address()?.port;
@@ -268,6 +269,32 @@ describe('backdoor', () => {
       expect(next.output).toContain('Service: shop');
       next.end();
       for (const client of flood) client.end();
+    });
+  });
+
+  describe('port in use', () => {
+    it('logs one error line, keeps the backdoor off and runs the service', async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+      const port = (taken.address() as { port: number }).port;
+      const errors: string[] = [];
+      const logger: LoggerService = {
+        log: () => undefined,
+        warn: () => undefined,
+        error: (message: unknown, ...rest: unknown[]) => {
+          if (rest.at(-1) === 'Backdoor') errors.push(String(message));
+        },
+      };
+      try {
+        const { app } = await start({ port }, logger);
+        expect(app.app.get(BackdoorModule).backdoor).toBeUndefined();
+        await expect(callRpc({ servers: nats.url, subjectPrefix: prefix }, 'shop', 'echo', 'still here')).resolves.toBe('still here');
+        expect(errors).toEqual([expect.stringContaining(`127.0.0.1:${port}`)]);
+        expect(errors[0]).toContain('EADDRINUSE');
+        expect(errors[0]).not.toContain('\n');
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
     });
   });
 

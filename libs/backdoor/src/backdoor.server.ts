@@ -32,9 +32,9 @@ export class BackdoorServer {
     this.limiter = new AuthFailureLimiter(options.maxAuthFailures, options.authWindowMs, options.lockoutMs);
   }
 
+  /** Listens on the configured loopback port; rejects with the socket error (`EADDRINUSE`…) when it cannot. */
   async listen(): Promise<AddressInfo> {
     const server = createServer((socket) => this.accept(socket));
-    this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => {
@@ -42,6 +42,7 @@ export class BackdoorServer {
         resolve();
       });
     });
+    this.server = server;
     const address = server.address() as AddressInfo;
     this.logger.log(`Backdoor server available on ${address.address}:${address.port}`);
     return address;

@@ -272,6 +272,47 @@ describe('backdoor', () => {
     });
   });
 
+  describe('time limit', () => {
+    let session: TcpSession;
+
+    beforeAll(async () => {
+      const { port } = await start({ evalTimeoutMs: 300 });
+      session = await login(port);
+    });
+    afterAll(() => session.end());
+
+    it('stops an endless loop at the limit; the service and the session go on', async () => {
+      let ticks = 0;
+      const ticker = setInterval(() => {
+        ticks += 1;
+      }, 10);
+      try {
+        const started = Date.now();
+        expect(await session.run('while (true) {}')).toContain('Script execution timed out after 300ms');
+        expect(Date.now() - started).toBeLessThan(1500);
+        const before = ticks;
+        await expect(callRpc({ servers: nats.url, subjectPrefix: prefix }, 'shop', 'echo', 'still here')).resolves.toBe('still here');
+        await waitUntil(() => ticks >= before + 3);
+        expect(await session.run('6 * 7')).toContain('42');
+      } finally {
+        clearInterval(ticker);
+      }
+    });
+
+    it('stops an endless loop before the first await of a line', async () => {
+      expect(await session.run('while (true) {} await 0')).toContain('Script execution timed out after 300ms');
+    });
+
+    it('keeps a name declared with await, and reads code over several lines', async () => {
+      await session.run("const echoed = await call('shop', 'echo', { n: 5 })");
+      expect(await session.run('echoed.n')).toContain('5');
+      const from = session.output.length;
+      session.write('function twice(x) {\n');
+      await session.until('... ', from);
+      expect(await session.run('return 2 * x }; twice(21)')).toContain('42');
+    });
+  });
+
   describe('port in use', () => {
     it('logs one error line, keeps the backdoor off and runs the service', async () => {
       const taken = createServer();

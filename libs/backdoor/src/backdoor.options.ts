@@ -13,6 +13,7 @@ export const DEFAULT_BACKDOOR_OPTIONS = {
   maxAuthFailures: 5,
   authWindowMs: 60_000,
   lockoutMs: 60_000,
+  evalTimeoutMs: 3000,
 } as const;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -31,7 +32,7 @@ export function normalizeBackdoorOptions(options: BackdoorModuleOptions = {}): N
   if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) {
     throw new InvalidOptionsError(MODULE, `port must be 0-65535, got ${merged.port}`);
   }
-  for (const key of ['maxSessions', 'idleTimeoutMs', 'authTimeoutMs', 'maxLineBytes', 'maxAuthFailures', 'authWindowMs', 'lockoutMs'] as const) {
+  for (const key of ['maxSessions', 'idleTimeoutMs', 'authTimeoutMs', 'maxLineBytes', 'maxAuthFailures', 'authWindowMs', 'lockoutMs', 'evalTimeoutMs'] as const) {
     if (!Number.isInteger(merged[key]) || merged[key] <= 0) {
       throw new InvalidOptionsError(MODULE, `${key} must be a positive whole number, got ${merged[key]}`);
     }

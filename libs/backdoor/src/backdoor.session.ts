@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { start as startRepl, type REPLServer } from 'node:repl';
 import type { AuthFailureLimiter } from './auth-failure.limiter.js';
+import { createBoundedEval } from './backdoor.eval.js';
 import { lockedOutMessage } from './backdoor.messages.js';
 import type { NormalizedBackdoorOptions } from './interfaces/backdoor-options.interface.js';
 import { tokenMatches } from './token-check.js';
@@ -105,7 +106,15 @@ export class BackdoorSession {
         if (command.trim() !== '') this.report({ type: 'command', command: command.slice(0, 500) });
       }
     });
-    const repl = startRepl({ input, output: this.socket, prompt: '>>> ', terminal: false, useColors: false, ignoreUndefined: true });
+    const repl = startRepl({
+      input,
+      output: this.socket,
+      prompt: '>>> ',
+      terminal: false,
+      useColors: false,
+      ignoreUndefined: true,
+      eval: createBoundedEval(this.options.evalTimeoutMs),
+    });
     Object.assign(repl.context, this.context(() => this.close()));
     // `.exit` and exit() end this session; the REPL never owns the process.
     repl.on('exit', () => this.close());

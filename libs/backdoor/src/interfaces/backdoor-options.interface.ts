@@ -69,6 +69,13 @@ export interface BackdoorModuleOptions {
    * @default 60000
    */
   lockoutMs?: number;
+  /**
+   * Longest run of one typed line, in milliseconds (node:vm's `timeout`): past it the line
+   * fails with "Script execution timed out" and the service goes on. Code after an `await`,
+   * in callbacks or timers is not bounded, nor is memory.
+   * @default 3000
+   */
+  evalTimeoutMs?: number;
 }
 
 /** Options after defaults are applied and checked. */

@@ -7,7 +7,7 @@ import { callRpc, createTestApp, ensureNats, type NatsEndpoint, type TestApp, un
 import { Controller, Injectable, type LoggerService } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -269,6 +269,45 @@ describe('backdoor', () => {
       expect(next.output).toContain('Service: shop');
       next.end();
       for (const client of flood) client.end();
+    });
+  });
+
+  describe('REPL commands', () => {
+    let port: number;
+    beforeAll(async () => {
+      ({ port } = await start());
+    });
+
+    it('.save writes no file', async () => {
+      const session = await login(port);
+      const file = join(dir, 'saved-session.js');
+      await session.run('const kept = 1');
+      expect(await session.run(`.save ${file}`)).toContain('.save is disabled in the backdoor');
+      await expect(access(file)).rejects.toMatchObject({ code: 'ENOENT' });
+      session.end();
+    });
+
+    it('.load reads no file', async () => {
+      const session = await login(port);
+      const file = join(dir, 'to-load.js');
+      await writeFile(file, 'globalThis.loadedFromFile = 42\n');
+      expect(await session.run(`.load ${file}`)).toContain('.load is disabled in the backdoor');
+      expect(await session.run('typeof loadedFromFile')).toContain("'undefined'");
+      session.end();
+    });
+
+    it('.editor is off: over a plain socket it could never be ended', async () => {
+      const session = await login(port);
+      expect(await session.run('.editor')).toContain('.editor is disabled in the backdoor');
+      expect(await session.run('6 * 7')).toContain('42');
+      session.end();
+    });
+
+    it('.exit closes the session only', async () => {
+      const session = await login(port);
+      session.write('.exit\n');
+      await session.waitClosed();
+      await expect(callRpc({ servers: nats.url, subjectPrefix: prefix }, 'shop', 'echo', 'still here')).resolves.toBe('still here');
     });
   });
 

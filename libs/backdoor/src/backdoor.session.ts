@@ -7,6 +7,10 @@ import { lockedOutMessage } from './backdoor.messages.js';
 import type { NormalizedBackdoorOptions } from './interfaces/backdoor-options.interface.js';
 import { tokenMatches } from './token-check.js';
 
+// `.save` and `.load` would write and read files as the service; `.editor` waits for a Ctrl+D
+// that a plain socket cannot send, so the session would be stuck in it.
+const DISABLED_COMMANDS = ['save', 'load', 'editor'] as const;
+
 /** What a session reports to the server's log. */
 export type SessionEvent =
   | { type: 'auth_failed' | 'auth_ok' | 'closed' | 'line_too_long' | 'idle_timeout' | 'rate_limited' | 'auth_timeout' }
@@ -115,6 +119,15 @@ export class BackdoorSession {
       ignoreUndefined: true,
       eval: createBoundedEval(this.options.evalTimeoutMs),
     });
+    for (const name of DISABLED_COMMANDS) {
+      repl.defineCommand(name, {
+        help: 'disabled in the backdoor',
+        action() {
+          this.output.write(`.${name} is disabled in the backdoor\n`);
+          this.displayPrompt();
+        },
+      });
+    }
     Object.assign(repl.context, this.context(() => this.close()));
     // `.exit` and exit() end this session; the REPL never owns the process.
     repl.on('exit', () => this.close());

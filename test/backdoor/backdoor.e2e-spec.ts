@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BackdoorModule, type BackdoorModuleOptions } from '@cliffracer/backdoor';
 import { CorrelationContext } from '@cliffracer/correlation';
-import { DebugLoggerModule } from '@cliffracer/debug-logger';
+import { DebugLogger, DebugLoggerModule } from '@cliffracer/debug-logger';
 import { Rpc } from '@cliffracer/nats-transport';
 import { callRpc, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
 import { Controller, Injectable, type LoggerService } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { execFile, spawn } from 'node:child_process';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -174,6 +174,16 @@ describe('backdoor', () => {
       expect(await session.run("typeof get('ShopController').echo")).toContain("'function'");
       expect(await session.run('app.get(client.constructor) === client')).toContain('true');
       expect(await session.run('nats.isClosed()')).toContain('false');
+    });
+
+    it('logs typed commands with their secrets redacted', async () => {
+      await session.run("const creds = { user: 'ann', password: 'hunter2-typed-in' }");
+      const debug = app.app.get(DebugLogger);
+      await debug.flush();
+      const log = await readFile(debug.fileOf('backdoor'), 'utf8');
+      const entry = log.split('\n').find((line) => line.includes('const creds'));
+      expect(entry).toContain("user: 'ann', password: [REDACTED]");
+      expect(log).not.toContain('hunter2-typed-in');
     });
 
     it('reads the debug logs of a category', async () => {

@@ -4,6 +4,7 @@ import { start as startRepl, type REPLServer } from 'node:repl';
 import type { AuthFailureLimiter } from './auth-failure.limiter.js';
 import { createBoundedEval } from './backdoor.eval.js';
 import { lockedOutMessage } from './backdoor.messages.js';
+import { redactCommand } from './command.redact.js';
 import type { NormalizedBackdoorOptions } from './interfaces/backdoor-options.interface.js';
 import { tokenMatches } from './token-check.js';
 
@@ -105,8 +106,9 @@ export class BackdoorSession {
   private startRepl(): void {
     const input = new PassThrough();
     this.input = input;
+    // Redacted before splitting, so a value on the line after its key is caught too.
     input.on('data', (chunk: Buffer) => {
-      for (const command of chunk.toString('utf8').split('\n')) {
+      for (const command of redactCommand(chunk.toString('utf8')).split('\n')) {
         if (command.trim() !== '') this.report({ type: 'command', command: command.slice(0, 500) });
       }
     });

@@ -72,7 +72,9 @@ export class BackdoorServer {
     const id = this.nextId++;
     const wait = this.limiter.retryAfterMs();
     if (wait > 0) return this.refuse(socket, id, 'rate_limited', lockedOutMessage(wait));
-    if (this.sessions.size >= this.options.maxSessions) return this.refuse(socket, id, 'max_sessions', tooManySessionsMessage(this.options.maxSessions));
+    if (this.sessions.size >= this.options.maxSessions) {
+      return this.refuse(socket, id, 'max_sessions', tooManySessionsMessage(this.options.maxSessions));
+    }
     this.record(id, 'connected', { remote: socket.remoteAddress });
     const session = new BackdoorSession(socket, this.options, this.limiter, this.deps.banner, this.deps.context, (event) => {
       if (event.type === 'closed') this.sessions.delete(session);

@@ -8,9 +8,9 @@ import { redactCommand } from './command.redact.js';
 import type { NormalizedBackdoorOptions } from './interfaces/backdoor-options.interface.js';
 import { tokenMatches } from './token-check.js';
 
-// `.save` and `.load` would write and read files as the service; `.editor` waits for a Ctrl+D
-// that a plain socket cannot send, so the session would be stuck in it.
-const DISABLED_COMMANDS = ['save', 'load', 'editor'] as const;
+// `.save` and `.load` would write and read files as the service. (`.editor` needs no entry:
+// Node defines it only for terminal REPLs, and sessions run with `terminal: false`.)
+const DISABLED_COMMANDS = ['save', 'load'] as const;
 
 /** What a session reports to the server's log. */
 export type SessionEvent =

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BackdoorModule, type BackdoorModuleOptions } from '@cliffracer/backdoor';
 import { CorrelationContext } from '@cliffracer/correlation';
-import { DebugLoggerModule } from '@cliffracer/debug-logger';
+import { DebugLogger, DebugLoggerModule } from '@cliffracer/debug-logger';
 import { Rpc } from '@cliffracer/nats-transport';
 import { callRpc, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
-import { Controller, Injectable } from '@nestjs/common';
+import { Controller, Injectable, type LoggerService } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ describe('backdoor', () => {
   const apps: TestApp[] = [];
 
   // Each app has its own prefix, so an RPC reaches the app the test looks at.
-  const start = async (options: Partial<BackdoorModuleOptions> = {}) => {
+  const start = async (options: Partial<BackdoorModuleOptions> = {}, logger: LoggerService | false = false) => {
     prefix = uniquePrefix();
     const app = await createTestApp({
       nats: { service: 'shop', servers: nats.url, subjectPrefix: prefix },
@@ -56,7 +57,7 @@ describe('backdoor', () => {
       ],
       controllers: [ShopController],
       providers: [Stock],
-      logger: false,
+      logger,
     });
     apps.push(app);
     const port = app.app.get(BackdoorModule).backdoor?.address()?.port;
@@ -175,6 +176,16 @@ describe('backdoor', () => {
       expect(await session.run('nats.isClosed()')).toContain('false');
     });
 
+    it('logs typed commands with their secrets redacted', async () => {
+      await session.run("const creds = { user: 'ann', password: 'hunter2-typed-in' }");
+      const debug = app.app.get(DebugLogger);
+      await debug.flush();
+      const log = await readFile(debug.fileOf('backdoor'), 'utf8');
+      const entry = log.split('\n').find((line) => line.includes('const creds'));
+      expect(entry).toContain("user: 'ann', password: [REDACTED]");
+      expect(log).not.toContain('hunter2-typed-in');
+    });
+
     it('reads the debug logs of a category', async () => {
       expect(await session.run("await debug_logs('backdoor', 50)")).toContain('backdoor.command');
     });
@@ -207,6 +218,39 @@ describe('backdoor', () => {
       await good.waitClosed();
     });
 
+    it('lets the right token in once the lockout has passed, however many connections were refused meanwhile', async () => {
+      const { port } = await start({ maxAuthFailures: 2, authWindowMs: 300, lockoutMs: 300, maxSessions: 2 });
+      for (let i = 0; i < 2; i += 1) {
+        const bad = await TcpSession.open(port);
+        await bad.until('Token: ');
+        bad.write('wrong-token-guess\n');
+        await bad.waitClosed();
+      }
+      for (let i = 0; i < 5; i += 1) {
+        const refused = await TcpSession.open(port);
+        await refused.until('too many failed logins');
+        await refused.waitClosed();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const good = await login(port);
+      expect(good.output).toContain('Service: shop');
+      good.end();
+    });
+
+    it('refuses the token on a connection opened before the lockout', async () => {
+      const { port } = await start({ maxAuthFailures: 1 });
+      const early = await TcpSession.open(port);
+      await early.until('Token: ');
+      const bad = await TcpSession.open(port);
+      await bad.until('Token: ');
+      bad.write('wrong-token-guess\n');
+      await bad.waitClosed();
+      early.write(`${TOKEN}\n`);
+      await early.until('too many failed logins');
+      await early.waitClosed();
+      expect(early.output).not.toContain('>>> ');
+    });
+
     it('closes an idle session', async () => {
       const { port } = await start({ idleTimeoutMs: 200 });
       const session = await login(port);
@@ -220,6 +264,127 @@ describe('backdoor', () => {
       const second = await TcpSession.open(port);
       await second.until('too many backdoor sessions (max 1)');
       first.end();
+    });
+
+    it('closes connections past the maximum at once, however many, and still lets a login in', async () => {
+      const { app, port } = await start({ maxSessions: 1 });
+      const backdoor = app.app.get(BackdoorModule).backdoor!;
+      const first = await login(port);
+      const flood = await Promise.all(Array.from({ length: 200 }, () => TcpSession.open(port, '127.0.0.1', { allowHalfOpen: true })));
+      await Promise.all(flood.map((client) => client.until('too many backdoor sessions (max 1)')));
+      await waitUntil(async () => (await backdoor.connectionCount()) === 1, 1000);
+      first.end();
+      await waitUntil(async () => (await backdoor.connectionCount()) === 0);
+      const next = await login(port);
+      expect(next.output).toContain('Service: shop');
+      next.end();
+      for (const client of flood) client.end();
+    });
+  });
+
+  describe('REPL commands', () => {
+    let port: number;
+    beforeAll(async () => {
+      ({ port } = await start());
+    });
+
+    it('.save writes no file', async () => {
+      const session = await login(port);
+      const file = join(dir, 'saved-session.js');
+      await session.run('const kept = 1');
+      expect(await session.run(`.save ${file}`)).toContain('.save is disabled in the backdoor');
+      await expect(access(file)).rejects.toMatchObject({ code: 'ENOENT' });
+      session.end();
+    });
+
+    it('.load reads no file', async () => {
+      const session = await login(port);
+      const file = join(dir, 'to-load.js');
+      await writeFile(file, 'globalThis.loadedFromFile = 42\n');
+      expect(await session.run(`.load ${file}`)).toContain('.load is disabled in the backdoor');
+      expect(await session.run('typeof loadedFromFile')).toContain("'undefined'");
+      session.end();
+    });
+
+    it('.editor does not exist, so each line is evaluated (under the time limit) as it comes', async () => {
+      const session = await login(port);
+      expect(await session.run('.editor')).toContain('Invalid REPL keyword');
+      expect(await session.run('6 * 7')).toContain('42');
+      session.end();
+    });
+
+    it('.exit closes the session only', async () => {
+      const session = await login(port);
+      session.write('.exit\n');
+      await session.waitClosed();
+      await expect(callRpc({ servers: nats.url, subjectPrefix: prefix }, 'shop', 'echo', 'still here')).resolves.toBe('still here');
+    });
+  });
+
+  describe('time limit', () => {
+    let session: TcpSession;
+
+    beforeAll(async () => {
+      const { port } = await start({ evalTimeoutMs: 300 });
+      session = await login(port);
+    });
+    afterAll(() => session.end());
+
+    it('stops an endless loop at the limit; the service and the session go on', async () => {
+      let ticks = 0;
+      const ticker = setInterval(() => {
+        ticks += 1;
+      }, 10);
+      try {
+        const started = Date.now();
+        expect(await session.run('while (true) {}')).toContain('Script execution timed out after 300ms');
+        expect(Date.now() - started).toBeLessThan(1500);
+        const before = ticks;
+        await expect(callRpc({ servers: nats.url, subjectPrefix: prefix }, 'shop', 'echo', 'still here')).resolves.toBe('still here');
+        await waitUntil(() => ticks >= before + 3);
+        expect(await session.run('6 * 7')).toContain('42');
+      } finally {
+        clearInterval(ticker);
+      }
+    });
+
+    it('stops an endless loop before the first await of a line', async () => {
+      expect(await session.run('while (true) {} await 0')).toContain('Script execution timed out after 300ms');
+    });
+
+    it('keeps a name declared with await, and reads code over several lines', async () => {
+      await session.run("const echoed = await call('shop', 'echo', { n: 5 })");
+      expect(await session.run('echoed.n')).toContain('5');
+      const from = session.output.length;
+      session.write('function twice(x) {\n');
+      await session.until('... ', from);
+      expect(await session.run('return 2 * x }; twice(21)')).toContain('42');
+    });
+  });
+
+  describe('port in use', () => {
+    it('logs one error line, keeps the backdoor off and runs the service', async () => {
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+      const port = (taken.address() as { port: number }).port;
+      const errors: string[] = [];
+      const logger: LoggerService = {
+        log: () => undefined,
+        warn: () => undefined,
+        error: (message: unknown, ...rest: unknown[]) => {
+          if (rest.at(-1) === 'Backdoor') errors.push(String(message));
+        },
+      };
+      try {
+        const { app } = await start({ port }, logger);
+        expect(app.app.get(BackdoorModule).backdoor).toBeUndefined();
+        await expect(callRpc({ servers: nats.url, subjectPrefix: prefix }, 'shop', 'echo', 'still here')).resolves.toBe('still here');
+        expect(errors).toEqual([expect.stringContaining(`127.0.0.1:${port}`)]);
+        expect(errors[0]).toContain('EADDRINUSE');
+        expect(errors[0]).not.toContain('\n');
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
     });
   });
 

@@ -15,8 +15,9 @@ export class TcpSession {
     socket.on('error', () => undefined);
   }
 
-  static async open(port: number, host = '127.0.0.1'): Promise<TcpSession> {
-    const socket = connect(port, host);
+  /** `allowHalfOpen` keeps this side open after the service ends its side, as a client that never closes would. */
+  static async open(port: number, host = '127.0.0.1', { allowHalfOpen = false } = {}): Promise<TcpSession> {
+    const socket = connect({ port, host, allowHalfOpen });
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     return new TcpSession(socket);
   }

@@ -4,13 +4,35 @@ import { tokenMatches } from './token-check.js';
 import { parseBackdoorTarget } from './cli/backdoor-target.js';
 
 describe('AuthFailureLimiter', () => {
-  it('allows logins until the failures reach the limit, then until the oldest leaves the window', () => {
-    const limiter = new AuthFailureLimiter(2, 1000);
+  it('allows logins until the failures within the window reach the limit', () => {
+    const limiter = new AuthFailureLimiter(2, 1000, 300);
     limiter.recordFailure(0);
     expect(limiter.retryAfterMs(10)).toBe(0);
     limiter.recordFailure(100);
-    expect(limiter.retryAfterMs(200)).toBe(800);
-    expect(limiter.retryAfterMs(1001)).toBe(0);
+    expect(limiter.retryAfterMs(200)).toBe(200);
+  });
+
+  it('lets logins in again once the lockout has passed, however long the window', () => {
+    const limiter = new AuthFailureLimiter(2, 60_000, 300);
+    limiter.recordFailure(0);
+    limiter.recordFailure(100);
+    expect(limiter.retryAfterMs(399)).toBe(1);
+    expect(limiter.retryAfterMs(400)).toBe(0);
+  });
+
+  it('counts failures afresh after a lockout', () => {
+    const limiter = new AuthFailureLimiter(2, 60_000, 300);
+    limiter.recordFailure(0);
+    limiter.recordFailure(100);
+    limiter.recordFailure(500);
+    expect(limiter.retryAfterMs(500)).toBe(0);
+  });
+
+  it('forgets failures older than the window', () => {
+    const limiter = new AuthFailureLimiter(2, 1000, 300);
+    limiter.recordFailure(0);
+    limiter.recordFailure(1500);
+    expect(limiter.retryAfterMs(1500)).toBe(0);
   });
 });
 

@@ -62,13 +62,24 @@ export class BackdoorModule extends BackdoorConfigurableModule implements OnAppl
       startedAt: Date.now(),
       findByName: (name: string) => this.findByName(name),
     };
-    this.server = new BackdoorServer(this.options as NormalizedBackdoorOptions & { token: string }, {
+    const server = new BackdoorServer(this.options as NormalizedBackdoorOptions & { token: string }, {
       serviceName,
       banner: () => backdoorBanner(serviceName),
       context: (close) => buildContext(targets, close),
       debug,
     });
-    await this.server.listen();
+    // A debugging aid must never keep the service from running: a taken port costs the backdoor only.
+    try {
+      await server.listen();
+    } catch (error) {
+      stats.stop();
+      this.stats = undefined;
+      const { host, port } = this.options;
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      this.logger.error(`Backdoor server not started: cannot listen on ${host}:${port} (${code}); the service runs without it`);
+      return;
+    }
+    this.server = server;
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -29,6 +29,10 @@ describe('backdoorDisabledReason', () => {
     [{ CLIFFRACER_DISABLE_BACKDOOR: '1' }, 'CLIFFRACER_DISABLE_BACKDOOR is set'],
     [{ NODE_ENV: 'production' }, 'disabled in production'],
     [{ CLIFFRACER_ENV: 'production' }, 'disabled in production'],
+    [{ NODE_ENV: 'Production' }, 'disabled in production'],
+    [{ NODE_ENV: 'PRODUCTION' }, 'disabled in production'],
+    [{ NODE_ENV: 'prod' }, 'disabled in production'],
+    [{ CLIFFRACER_ENV: ' Prod ' }, 'disabled in production'],
   ])('keeps it off with %p', (env, reason) => {
     expect(backdoorDisabledReason(options, env)).toBe(reason);
   });

@@ -2,6 +2,7 @@ import { DebugCategory, type DebugLogger } from '@cliffracer/debug-logger';
 import { Logger } from '@nestjs/common';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { AuthFailureLimiter } from './auth-failure.limiter.js';
+import { lockedOutMessage, tooManySessionsMessage } from './backdoor.messages.js';
 import { BackdoorSession, type SessionEvent } from './backdoor.session.js';
 import type { NormalizedBackdoorOptions } from './interfaces/backdoor-options.interface.js';
 
@@ -28,12 +29,12 @@ export class BackdoorServer {
     private readonly options: NormalizedBackdoorOptions & { token: string },
     private readonly deps: BackdoorServerDeps,
   ) {
-    this.limiter = new AuthFailureLimiter(options.maxAuthFailures, options.authWindowMs);
+    this.limiter = new AuthFailureLimiter(options.maxAuthFailures, options.authWindowMs, options.lockoutMs);
   }
 
+  /** Listens on the configured loopback port; rejects with the socket error (`EADDRINUSE`…) when it cannot. */
   async listen(): Promise<AddressInfo> {
     const server = createServer((socket) => this.accept(socket));
-    this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => {
@@ -41,6 +42,7 @@ export class BackdoorServer {
         resolve();
       });
     });
+    this.server = server;
     const address = server.address() as AddressInfo;
     this.logger.log(`Backdoor server available on ${address.address}:${address.port}`);
     return address;
@@ -48,6 +50,13 @@ export class BackdoorServer {
 
   address(): AddressInfo | undefined {
     return (this.server?.address() as AddressInfo | null) ?? undefined;
+  }
+
+  /** TCP connections open now: sessions, and refused ones not yet closed. */
+  connectionCount(): Promise<number> {
+    const server = this.server;
+    if (!server) return Promise.resolve(0);
+    return new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
   }
 
   /** Stops listening and closes every session; the service itself is untouched. */
@@ -61,10 +70,10 @@ export class BackdoorServer {
 
   private accept(socket: Socket): void {
     const id = this.nextId++;
+    const wait = this.limiter.retryAfterMs();
+    if (wait > 0) return this.refuse(socket, id, 'rate_limited', lockedOutMessage(wait));
     if (this.sessions.size >= this.options.maxSessions) {
-      this.record(id, 'refused', { reason: 'max_sessions' });
-      socket.end(`too many backdoor sessions (max ${this.options.maxSessions}): try later\n`);
-      return;
+      return this.refuse(socket, id, 'max_sessions', tooManySessionsMessage(this.options.maxSessions));
     }
     this.record(id, 'connected', { remote: socket.remoteAddress });
     const session = new BackdoorSession(socket, this.options, this.limiter, this.deps.banner, this.deps.context, (event) => {
@@ -73,6 +82,15 @@ export class BackdoorServer {
     });
     this.sessions.add(session);
     session.start();
+  }
+
+  // A refused connection never becomes a session, so it cannot hold a session slot. Its socket
+  // is destroyed as soon as the message is out: end() alone would keep the descriptor until the
+  // client closes its side, which a flood of connections never does.
+  private refuse(socket: Socket, id: number, reason: string, message: string): void {
+    this.record(id, 'refused', { reason });
+    socket.on('error', () => undefined);
+    socket.end(message, () => socket.destroy());
   }
 
   private record(session: number, event: SessionEvent['type'] | 'connected' | 'refused', fields: Record<string, unknown>): void {

@@ -2,8 +2,15 @@ import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { start as startRepl, type REPLServer } from 'node:repl';
 import type { AuthFailureLimiter } from './auth-failure.limiter.js';
+import { createBoundedEval } from './backdoor.eval.js';
+import { lockedOutMessage } from './backdoor.messages.js';
+import { redactCommand } from './command.redact.js';
 import type { NormalizedBackdoorOptions } from './interfaces/backdoor-options.interface.js';
 import { tokenMatches } from './token-check.js';
+
+// `.save` and `.load` would write and read files as the service. (`.editor` needs no entry:
+// Node defines it only for terminal REPLs, and sessions run with `terminal: false`.)
+const DISABLED_COMMANDS = ['save', 'load'] as const;
 
 /** What a session reports to the server's log. */
 export type SessionEvent =
@@ -30,12 +37,6 @@ export class BackdoorSession {
   ) {}
 
   start(): void {
-    const wait = this.limiter.retryAfterMs();
-    if (wait > 0) {
-      this.report({ type: 'rate_limited' });
-      this.socket.end(`too many failed logins: try again in ${Math.ceil(wait / 1000)} s\n`);
-      return;
-    }
     this.socket.setTimeout(this.options.idleTimeoutMs);
     this.socket.on('timeout', () => this.close('idle_timeout', 'session idle too long: closing\n'));
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -84,6 +85,12 @@ export class BackdoorSession {
 
   private authenticate(line: string, rest: Buffer): void {
     clearTimeout(this.authTimer);
+    // A connection opened before the lockout is locked out too, or each open slot would be one more guess.
+    const wait = this.limiter.retryAfterMs();
+    if (wait > 0) {
+      this.close('rate_limited', lockedOutMessage(wait));
+      return;
+    }
     if (!tokenMatches(line, this.options.token)) {
       this.limiter.recordFailure();
       this.close('auth_failed', 'authentication failed\n');
@@ -99,12 +106,30 @@ export class BackdoorSession {
   private startRepl(): void {
     const input = new PassThrough();
     this.input = input;
+    // Redacted before splitting, so a value on the line after its key is caught too.
     input.on('data', (chunk: Buffer) => {
-      for (const command of chunk.toString('utf8').split('\n')) {
+      for (const command of redactCommand(chunk.toString('utf8')).split('\n')) {
         if (command.trim() !== '') this.report({ type: 'command', command: command.slice(0, 500) });
       }
     });
-    const repl = startRepl({ input, output: this.socket, prompt: '>>> ', terminal: false, useColors: false, ignoreUndefined: true });
+    const repl = startRepl({
+      input,
+      output: this.socket,
+      prompt: '>>> ',
+      terminal: false,
+      useColors: false,
+      ignoreUndefined: true,
+      eval: createBoundedEval(this.options.evalTimeoutMs),
+    });
+    for (const name of DISABLED_COMMANDS) {
+      repl.defineCommand(name, {
+        help: 'disabled in the backdoor',
+        action() {
+          this.output.write(`.${name} is disabled in the backdoor\n`);
+          this.displayPrompt();
+        },
+      });
+    }
     Object.assign(repl.context, this.context(() => this.close()));
     // `.exit` and exit() end this session; the REPL never owns the process.
     repl.on('exit', () => this.close());

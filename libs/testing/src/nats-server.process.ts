@@ -45,7 +45,7 @@ export class NatsServerProcess {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  // A process killed by a signal keeps `exitCode` null: `signalCode` tells it ended too.
+  /** True while the process lives: one killed by a signal has no exit code, only a signal code. */
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }

@@ -22,7 +22,7 @@ export interface BackdoorModuleOptions {
   host?: string;
   /**
    * Start the backdoor. `CLIFFRACER_DISABLE_BACKDOOR=1` and a production environment
-   * (`NODE_ENV` or `CLIFFRACER_ENV` = `production`) turn it off anyway.
+   * (`NODE_ENV` or `CLIFFRACER_ENV` = `production` or `prod`, in any case) turn it off anyway.
    * @default true
    */
   enabled?: boolean;
@@ -53,8 +53,8 @@ export interface BackdoorModuleOptions {
   maxLineBytes?: number;
   /**
    * Failed logins allowed within `authWindowMs`, over all clients (all of them are local,
-   * so a per-address limit would not limit anything); past it logins are refused until
-   * the window has passed.
+   * so a per-address limit would not limit anything); reaching it refuses logins for
+   * `lockoutMs`.
    * @default 5
    */
   maxAuthFailures?: number;
@@ -63,6 +63,19 @@ export interface BackdoorModuleOptions {
    * @default 60000
    */
   authWindowMs?: number;
+  /**
+   * How long logins stay refused once `maxAuthFailures` is reached, in milliseconds. Even the
+   * right token is refused meanwhile; afterwards failures are counted from zero.
+   * @default 60000
+   */
+  lockoutMs?: number;
+  /**
+   * Longest run of one typed line, in milliseconds (node:vm's `timeout`): past it the line
+   * fails with "Script execution timed out" and the service goes on. Code after an `await`,
+   * in callbacks or timers is not bounded, nor is memory.
+   * @default 3000
+   */
+  evalTimeoutMs?: number;
 }
 
 /** Options after defaults are applied and checked. */

@@ -1,8 +1,11 @@
 import { CliffracerError } from '@cliffracer/common';
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { DataSource, type EntityMetadata, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { DatabaseFailureMapper } from './database-failure.mapper.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import type { NormalizedSecureRepositoryOptions } from './interfaces/secure-repository-options.interface.js';
+import { EntityFields } from './query/entity-fields.js';
+import type { SuspiciousFieldReporter } from './suspicious-field.reporter.js';
 
 /**
  * The one database of a service: a TypeORM `DataSource` over `pg`, to the server at `url` or
@@ -15,6 +18,9 @@ import type { NormalizedSecureRepositoryOptions } from './interfaces/secure-repo
 export class DatabaseConnection implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SecureRepository');
   private readonly entities = new Set<EntityTarget<ObjectLiteral>>();
+  private readonly fields = new Map<EntityMetadata, EntityFields>();
+  /** Turns driver errors into errors a caller may see, logging them once per burst. */
+  readonly failures = new DatabaseFailureMapper();
   private opening?: Promise<DataSource>;
   private embedded?: EmbeddedPostgres;
 
@@ -29,6 +35,13 @@ export class DatabaseConnection implements OnApplicationBootstrap, OnApplication
   /** Whether `entity` is on the whitelist. */
   has(entity: EntityTarget<ObjectLiteral>): boolean {
     return this.entities.has(entity);
+  }
+
+  /** The fields of an entity and the checks of their values: derived once per entity. */
+  fieldsOf(metadata: EntityMetadata, onSuspicious: SuspiciousFieldReporter): EntityFields {
+    let fields = this.fields.get(metadata);
+    if (fields === undefined) this.fields.set(metadata, (fields = new EntityFields(metadata, onSuspicious)));
+    return fields;
   }
 
   /** The open data source, opened on the first call. */
@@ -97,6 +110,9 @@ export class DatabaseConnection implements OnApplicationBootstrap, OnApplication
       migrations: options.migrations,
       migrationsRun: options.migrationsRun,
       invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
+      // Generated UUIDs default to gen_random_uuid(), in core Postgres since 13 and in PGlite;
+      // uuid_generate_v4() needs the uuid-ossp extension, which PGlite does not have.
+      uuidExtension: 'pgcrypto',
       extra,
     });
   }

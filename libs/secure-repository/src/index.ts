@@ -1,4 +1,5 @@
 export { DatabaseConnection } from './database.connection.js';
+export { DatabaseQueryError, isDatabaseQueryError } from './errors/database-query.error.js';
 export { InjectSecureRepository } from './decorators/inject-secure-repository.decorator.js';
 export { EmbeddedPostgres } from './embedded-postgres.js';
 export { isSecureQueryError, SecureQueryError } from './errors/secure-query.error.js';

@@ -1,5 +1,8 @@
 /** Message factories of the secure repository's database errors: one sentence, no SQL, no values. */
 export const MESSAGES = {
+  unavailable: (entity: string) => `database unavailable for ${entity}; try again later`,
+  timedOut: (entity: string, wait: string, timeoutMs: number) =>
+    `database timed out after ${timeoutMs}ms ${wait === 'lock' ? 'waiting for a lock' : wait === 'connect' ? 'waiting for a connection' : 'running a statement'} for ${entity}`,
   queryRefused: (entity: string, write: boolean, why: string) => `database refused the ${write ? 'write' : 'query'} on ${entity}: ${why}`,
   faultLogged: (kind: string, entity: string, sqlstate: string, suppressed: number) =>
     `database ${kind} on ${entity} (${sqlstate})${suppressed > 0 ? `; ${suppressed} more like it since the last report` : ''}`,

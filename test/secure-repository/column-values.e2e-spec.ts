@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRepositoryFixture, ownSchema, POSTGRES_URL, type RepositoryFixture } from './repository-fixture.js';
+import { Enrolment } from './student.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -102,6 +103,23 @@ describe.each(databases)('SecureRepository column checks on %s', (_name, setup) 
       expect(runners).not.toHaveBeenCalled();
     } finally {
       runners.mockRestore();
+    }
+  });
+
+  it('derives the checks once per entity, not per call or per transaction', async () => {
+    const source = await db.connection.dataSource();
+    await db.students.count({ grade: 1 });
+    await db.students.transaction(async (_students, tx) => tx.repository(Enrolment).count({ studentId: 1 }));
+    const derive = jest.spyOn(source.driver, 'normalizeType');
+    try {
+      for (let i = 0; i < 5; i += 1) await db.students.findMany({ where: { grade: i, name: { like: 'A%' } } });
+      await db.students.transaction(async (students, tx) => {
+        await students.update(1, { grade: 2 });
+        await tx.repository(Enrolment).count({ studentId: 1 });
+      });
+      expect(derive).not.toHaveBeenCalled();
+    } finally {
+      derive.mockRestore();
     }
   });
 

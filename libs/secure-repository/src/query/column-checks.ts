@@ -84,7 +84,7 @@ function textCheck(max: number | undefined): ColumnCheck {
     const dirty = cleanTextReason(value);
     if (dirty !== undefined) return dirty;
     // Postgres counts characters (code points); a UTF-16 length within bounds is always fine.
-    if (max !== undefined && value.length > max && countCodePoints(value) > max) return `must be at most ${max} characters`;
+    if (max !== undefined && value.length > max && countCodePoints(value) > max) return `must be at most ${max} character${max === 1 ? '' : 's'}`;
     return undefined;
   };
 }

@@ -2,7 +2,7 @@ import { DatabaseConnection, getSecureRepositoryToken, SecureRepository, SecureR
 import { Test, type TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { Enrolment, Student } from './student.entity.js';
+import { Badge, Enrolment, Student } from './student.entity.js';
 
 /** The real server of the machine, or `DATABASE_URL`. */
 export const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -12,6 +12,7 @@ export interface RepositoryFixture {
   moduleRef: TestingModule;
   students: SecureRepository<Student>;
   enrolments: SecureRepository<Enrolment>;
+  badges: SecureRepository<Badge>;
   connection: DatabaseConnection;
   /** The schema-qualified name of a table, for `raw`. */
   table(name: string): string;
@@ -22,7 +23,7 @@ export interface RepositoryFixture {
 
 export async function createRepositoryFixture(options: SecureRepositoryModuleOptions): Promise<RepositoryFixture> {
   const moduleRef = await Test.createTestingModule({
-    imports: [SecureRepositoryModule.forRoot({ synchronize: true, ...options }), SecureRepositoryModule.forFeature([Student, Enrolment])],
+    imports: [SecureRepositoryModule.forRoot({ synchronize: true, ...options }), SecureRepositoryModule.forFeature([Student, Enrolment, Badge])],
   }).compile();
   await moduleRef.init();
   const connection = moduleRef.get(DatabaseConnection);
@@ -32,6 +33,7 @@ export async function createRepositoryFixture(options: SecureRepositoryModuleOpt
     connection,
     students: moduleRef.get(getSecureRepositoryToken(Student)),
     enrolments: moduleRef.get(getSecureRepositoryToken(Enrolment)),
+    badges: moduleRef.get(getSecureRepositoryToken(Badge)),
     table: (name) => `"${connection.options.schema}"."${name}"`,
     raw: (sql, params) => source.query(sql, params),
     close: () => moduleRef.close(),

@@ -44,3 +44,25 @@ export class Secret {
   @Column({ type: 'varchar' })
   value!: string;
 }
+
+/** Columns of every checked kind, keyed by a generated UUID. */
+@Entity({ name: 'badges' })
+export class Badge {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'smallint' })
+  level!: number;
+
+  @Column({ type: 'bigint', default: '0' })
+  points!: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  code!: string;
+
+  @Column({ type: 'text', nullable: true })
+  note!: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  ownerRef!: string | null;
+}

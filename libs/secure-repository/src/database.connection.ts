@@ -1,8 +1,11 @@
 import { CliffracerError } from '@cliffracer/common';
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { DataSource, type EntityMetadata, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { DatabaseFailureMapper } from './database-failure.mapper.js';
 import { EmbeddedPostgres } from './embedded-postgres.js';
 import type { NormalizedSecureRepositoryOptions } from './interfaces/secure-repository-options.interface.js';
+import { EntityFields } from './query/entity-fields.js';
+import type { SuspiciousFieldReporter } from './suspicious-field.reporter.js';
 
 /**
  * The one database of a service: a TypeORM `DataSource` over `pg`, to the server at `url` or
@@ -15,10 +18,15 @@ import type { NormalizedSecureRepositoryOptions } from './interfaces/secure-repo
 export class DatabaseConnection implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SecureRepository');
   private readonly entities = new Set<EntityTarget<ObjectLiteral>>();
+  private readonly fields = new Map<EntityMetadata, EntityFields>();
+  /** Turns driver errors into errors a caller may see, logging them once per burst. */
+  readonly failures: DatabaseFailureMapper;
   private opening?: Promise<DataSource>;
   private embedded?: EmbeddedPostgres;
 
-  constructor(readonly options: NormalizedSecureRepositoryOptions) {}
+  constructor(readonly options: NormalizedSecureRepositoryOptions) {
+    this.failures = new DatabaseFailureMapper(options);
+  }
 
   /** Adds entities to the whitelist; only before the source opened. */
   register(entities: EntityTarget<ObjectLiteral>[]): void {
@@ -31,6 +39,13 @@ export class DatabaseConnection implements OnApplicationBootstrap, OnApplication
     return this.entities.has(entity);
   }
 
+  /** The fields of an entity and the checks of their values: derived once per entity. */
+  fieldsOf(metadata: EntityMetadata, onSuspicious: SuspiciousFieldReporter): EntityFields {
+    let fields = this.fields.get(metadata);
+    if (fields === undefined) this.fields.set(metadata, (fields = new EntityFields(metadata, onSuspicious)));
+    return fields;
+  }
+
   /** The open data source, opened on the first call. */
   dataSource(): Promise<DataSource> {
     this.opening ??= this.open().catch((error: unknown) => {
@@ -40,13 +55,26 @@ export class DatabaseConnection implements OnApplicationBootstrap, OnApplication
     return this.opening;
   }
 
-  /** Whether a trivial query answers: for health checks. */
-  async ping(): Promise<boolean> {
+  /**
+   * Whether the database answers a trivial query within `timeoutMs`: for readiness checks,
+   * which must not hang while the database is down, locked up or out of pooled connections.
+   * Never throws. The query left behind by a timeout ends within the statement timeout.
+   *
+   * @example
+   * ready = await connection.ping();        // false after pingTimeoutMs (1000) at most
+   */
+  async ping(timeoutMs = this.options.pingTimeoutMs): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const answered = this.dataSource()
+      .then((source) => source.query('SELECT 1'))
+      .then(() => true, () => false);
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs, false);
+    });
     try {
-      await (await this.dataSource()).query('SELECT 1');
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answered, timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -69,52 +97,66 @@ export class DatabaseConnection implements OnApplicationBootstrap, OnApplication
     if (options.url === undefined) {
       this.embedded = await EmbeddedPostgres.start(options.embeddedDir, schema);
       this.logger.log(`no database URL given: embedded Postgres in ${options.embeddedDir}`);
-      // One process owns an embedded database: nothing else can migrate it meanwhile.
-      return this.dataSourceFor(this.embedded.url, { max: 1 }).initialize();
+      // One process owns an embedded database: nothing else can migrate it meanwhile. Its one
+      // session is its one connection: a request waits for it no longer than for a pooled one.
+      return this.dataSourceFor(this.embedded.url, { max: 1, connectionTimeoutMillis: options.pool.connectionTimeoutMs }, true).initialize();
     }
-    const source = this.dataSourceFor(options.url, {
-      max: options.pool.max,
-      idleTimeoutMillis: options.pool.idleTimeoutMs,
-      connectionTimeoutMillis: options.pool.connectionTimeoutMs,
-      // Migrations write unqualified table names: they must land in the service's schema.
-      ...(schema !== 'public' && { options: `-c search_path="${schema}"` }),
-    });
-    await whileLocked(options.url, schema, async (lockHolder) => {
-      if (schema !== 'public') await lockHolder.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await source.initialize();
-    });
+    // Migrations write unqualified table names: they must land in the service's schema.
+    const searchPath = schema === 'public' ? {} : { options: `-c search_path="${schema}"` };
+    await this.prepareSchema(options.url, searchPath);
+    const source = this.dataSourceFor(
+      options.url,
+      {
+        max: options.pool.max,
+        idleTimeoutMillis: options.pool.idleTimeoutMs,
+        connectionTimeoutMillis: options.pool.connectionTimeoutMs,
+        // Sent at connect, so every statement of every pooled connection is bounded by the server.
+        statement_timeout: options.statementTimeoutMs,
+        lock_timeout: options.lockTimeoutMs,
+        ...searchPath,
+      },
+      false,
+    );
+    await source.initialize();
     return source;
   }
 
-  private dataSourceFor(url: string, extra: Record<string, unknown>): DataSource {
+  /**
+   * Creates the schema, synchronizes and migrates it while holding a Postgres advisory lock on
+   * it: instances of one service starting together would otherwise race to create the same
+   * tables, and all but one would fail. This runs on a connection of its own without the
+   * statement and lock timeouts, which would cut a long migration short.
+   */
+  private async prepareSchema(url: string, searchPath: { options?: string }): Promise<void> {
+    const { options } = this;
+    const migrator = this.dataSourceFor(url, { max: 1, connectionTimeoutMillis: options.pool.connectionTimeoutMs, ...searchPath }, false);
+    await migrator.initialize();
+    try {
+      await migrator.query('SELECT pg_advisory_lock(hashtext($1))', [`cliffracer:schema:${options.schema}`]);
+      if (options.schema !== 'public') await migrator.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+      if (options.synchronize) await migrator.synchronize();
+      if (options.migrationsRun) await migrator.runMigrations();
+    } finally {
+      await migrator.destroy();
+    }
+  }
+
+  /** A data source over `url`; `prepares` lets it synchronize and migrate as it opens. */
+  private dataSourceFor(url: string, extra: Record<string, unknown>, prepares: boolean): DataSource {
     const { options } = this;
     return new DataSource({
       type: 'postgres',
       url,
       schema: options.schema,
       entities: [...this.entities] as Function[],
-      synchronize: options.synchronize,
+      synchronize: prepares && options.synchronize,
       migrations: options.migrations,
-      migrationsRun: options.migrationsRun,
+      migrationsRun: prepares && options.migrationsRun,
       invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
+      // Generated UUIDs default to gen_random_uuid(), in core Postgres since 13 and in PGlite;
+      // uuid_generate_v4() needs the uuid-ossp extension, which PGlite does not have.
+      uuidExtension: 'pgcrypto',
       extra,
     });
-  }
-}
-
-/**
- * Runs `work` (creating the schema, synchronizing, migrating) while holding a Postgres advisory
- * lock on the schema: instances of one service starting together would otherwise race to
- * create the same tables, and all but one would fail.
- */
-async function whileLocked(url: string, schema: string, work: (lockHolder: DataSource) => Promise<void>): Promise<void> {
-  const lockHolder = new DataSource({ type: 'postgres', url, extra: { max: 1 } });
-  await lockHolder.initialize();
-  const key = `cliffracer:schema:${schema}`;
-  try {
-    await lockHolder.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
-    await work(lockHolder);
-  } finally {
-    await lockHolder.destroy();
   }
 }

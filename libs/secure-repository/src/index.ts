@@ -1,4 +1,7 @@
 export { DatabaseConnection } from './database.connection.js';
+export { DatabaseQueryError, isDatabaseQueryError } from './errors/database-query.error.js';
+export { DatabaseTimeoutError, DatabaseWait, isDatabaseTimeoutError } from './errors/database-timeout.error.js';
+export { DatabaseUnavailableError, isDatabaseUnavailableError } from './errors/database-unavailable.error.js';
 export { InjectSecureRepository } from './decorators/inject-secure-repository.decorator.js';
 export { EmbeddedPostgres } from './embedded-postgres.js';
 export { isSecureQueryError, SecureQueryError } from './errors/secure-query.error.js';

@@ -12,12 +12,15 @@ describe('normalizeSecureRepositoryOptions', () => {
       maxLimit: 1000,
       defaultLimit: 100,
       batchSize: 1000,
-      pool: { max: 10, idleTimeoutMs: 30000, connectionTimeoutMs: 5000 },
+      statementTimeoutMs: 3000,
+      lockTimeoutMs: 1000,
+      pingTimeoutMs: 1000,
+      pool: { max: 10, idleTimeoutMs: 30000, connectionTimeoutMs: 2000 },
     });
   });
 
   it('keeps pool defaults for the settings left out', () => {
-    expect(normalizeSecureRepositoryOptions({ pool: { max: 3 } }).pool).toEqual({ max: 3, idleTimeoutMs: 30000, connectionTimeoutMs: 5000 });
+    expect(normalizeSecureRepositoryOptions({ pool: { max: 3 } }).pool).toEqual({ max: 3, idleTimeoutMs: 30000, connectionTimeoutMs: 2000 });
   });
 
   it.each([
@@ -26,6 +29,9 @@ describe('normalizeSecureRepositoryOptions', () => {
     [{ maxLimit: 0 }, 'maxLimit must be a positive whole number'],
     [{ defaultLimit: 50, maxLimit: 10 }, 'defaultLimit must not exceed maxLimit'],
     [{ pool: { max: 0 } }, 'pool.max must be a positive whole number'],
+    [{ lockTimeoutMs: 0 }, 'lockTimeoutMs must be a positive whole number'],
+    [{ statementTimeoutMs: 2.5 }, 'statementTimeoutMs must be a positive whole number'],
+    [{ pingTimeoutMs: -1 }, 'pingTimeoutMs must be a positive whole number'],
   ])('refuses %j', (options, message) => {
     expect(() => normalizeSecureRepositoryOptions(options)).toThrow(InvalidOptionsError);
     expect(() => normalizeSecureRepositoryOptions(options)).toThrow(message);

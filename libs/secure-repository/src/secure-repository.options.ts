@@ -11,7 +11,11 @@ export const DEFAULT_SECURE_REPOSITORY_OPTIONS = {
   defaultLimit: 100,
   maxOffset: 1_000_000,
   batchSize: 1000,
-  pool: { max: 10, idleTimeoutMs: 30_000, connectionTimeoutMs: 5000 },
+  // Below the RPC timeout (5 s): a caller hears of a stuck database before it gives up.
+  statementTimeoutMs: 3000,
+  lockTimeoutMs: 1000,
+  pingTimeoutMs: 1000,
+  pool: { max: 10, idleTimeoutMs: 30_000, connectionTimeoutMs: 2000 },
 } as const;
 
 const MODULE = 'SecureRepository';
@@ -30,7 +34,7 @@ export function normalizeSecureRepositoryOptions(options: SecureRepositoryModule
     throw new InvalidOptionsError(MODULE, 'url must be a postgres:// URL');
   }
   if (!SCHEMA_NAME.test(merged.schema)) throw new InvalidOptionsError(MODULE, `schema must be a lowercase identifier, got ${JSON.stringify(merged.schema)}`);
-  for (const key of ['maxLimit', 'defaultLimit', 'batchSize'] as const) {
+  for (const key of ['maxLimit', 'defaultLimit', 'batchSize', 'statementTimeoutMs', 'lockTimeoutMs', 'pingTimeoutMs'] as const) {
     if (!Number.isInteger(merged[key]) || merged[key] < 1) throw new InvalidOptionsError(MODULE, `${key} must be a positive whole number, got ${merged[key]}`);
   }
   if (merged.defaultLimit > merged.maxLimit) throw new InvalidOptionsError(MODULE, 'defaultLimit must not exceed maxLimit');

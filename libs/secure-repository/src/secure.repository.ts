@@ -34,27 +34,29 @@ export class SecureRepository<T extends ObjectLiteral> {
   ) {}
 
   async create(data: DeepPartial<T>): Promise<T> {
-    const { repo, fields } = await this.open();
-    const entity = repo.create(checkEntityData(fields, data, 'create') as DeepPartial<T>);
-    await repo.insert(entity);
-    return entity;
+    return this.run(true, async ({ repo, fields }) => {
+      const entity = repo.create(checkEntityData(fields, data, 'create') as DeepPartial<T>);
+      await repo.insert(entity);
+      return entity;
+    });
   }
 
   /** Inserts all rows in one transaction, one multi-row INSERT per batch. */
   async createMany(rows: DeepPartial<T>[]): Promise<T[]> {
-    const { fields } = await this.open();
-    if (!Array.isArray(rows)) throw new SecureQueryError(fields.entity, 'rows', 'must be a list');
-    const checked = rows.map((row) => checkEntityData(fields, row, 'create'));
-    const batch = Math.max(1, Math.min(this.connection.options.batchSize, Math.floor(MAX_BIND_PARAMETERS / fields.count())));
-    return this.transaction(async (repo) => {
-      const created: T[] = [];
-      const plain = await repo.open();
-      for (let i = 0; i < checked.length; i += batch) {
-        const entities = plain.repo.create(checked.slice(i, i + batch) as DeepPartial<T>[]);
-        await plain.repo.insert(entities);
-        created.push(...entities);
-      }
-      return created;
+    return this.run(true, async ({ fields }) => {
+      if (!Array.isArray(rows)) throw new SecureQueryError(fields.entity, 'rows', 'must be a list');
+      const checked = rows.map((row) => checkEntityData(fields, row, 'create'));
+      const batch = Math.max(1, Math.min(this.connection.options.batchSize, Math.floor(MAX_BIND_PARAMETERS / fields.count())));
+      return this.transaction(async (repo) => {
+        const created: T[] = [];
+        const plain = await repo.open();
+        for (let i = 0; i < checked.length; i += batch) {
+          const entities = plain.repo.create(checked.slice(i, i + batch) as DeepPartial<T>[]);
+          await plain.repo.insert(entities);
+          created.push(...entities);
+        }
+        return created;
+      });
     });
   }
 
@@ -64,69 +66,85 @@ export class SecureRepository<T extends ObjectLiteral> {
    * read-then-write of it cannot lose a concurrent change.
    */
   async findById(id: unknown, options: { lock?: 'update' } = {}): Promise<T | null> {
-    const { repo, fields } = await this.open();
-    if (options.lock !== undefined && this.manager === undefined) throw new SecureQueryError(fields.entity, 'lock', 'needs a transaction: lock rows inside transaction()');
-    const where = whereId(fields, id) as never;
-    // findOneBy runs the same query as findOne, with less of TypeORM's time per call.
-    return options.lock === undefined ? repo.findOneBy(where) : repo.findOne({ where, lock: { mode: 'pessimistic_write' } });
+    return this.run(false, async ({ repo, fields }) => {
+      if (options.lock !== undefined && this.manager === undefined) throw new SecureQueryError(fields.entity, 'lock', 'needs a transaction: lock rows inside transaction()');
+      const where = whereId(fields, id) as never;
+      // findOneBy runs the same query as findOne, with less of TypeORM's time per call.
+      return options.lock === undefined ? repo.findOneBy(where) : repo.findOne({ where, lock: { mode: 'pessimistic_write' } });
+    });
   }
 
   async findOne(where: Where<T>): Promise<T | null> {
-    const { repo, fields } = await this.open();
-    return repo.findOneBy(compileWhere(fields, where, true) as never);
+    return this.run(false, ({ repo, fields }) => repo.findOneBy(compileWhere(fields, where, true) as never));
   }
 
   async findMany(options: FindManyOptions<T> = {}): Promise<T[]> {
-    const { repo, fields } = await this.open();
-    return repo.find(compileFindMany(fields, options, this.connection.options) as never);
+    return this.run(false, ({ repo, fields }) => repo.find(compileFindMany(fields, options, this.connection.options) as never));
   }
 
   async count(where?: Where<T>): Promise<number> {
-    const { repo, fields } = await this.open();
-    return repo.count({ where: compileWhere(fields, where) as never });
+    return this.run(false, ({ repo, fields }) => repo.count({ where: compileWhere(fields, where) as never }));
   }
 
   /** Changes one row; resolves the row as it now is, or null when there is none. */
   async update(id: unknown, changes: DeepPartial<T>): Promise<T | null> {
-    const { repo, fields } = await this.open();
-    const where = whereId(fields, id);
-    const result = await repo.update(where as never, checkEntityData(fields, changes, 'update') as never);
-    return result.affected === 0 ? null : repo.findOneBy(where as never);
+    return this.run(true, async ({ repo, fields }) => {
+      const where = whereId(fields, id);
+      const result = await repo.update(where as never, checkEntityData(fields, changes, 'update') as never);
+      return result.affected === 0 ? null : repo.findOneBy(where as never);
+    });
   }
 
   /** Changes every row matching a non-empty filter; resolves how many. */
   async updateMany(where: Where<T>, changes: DeepPartial<T>): Promise<number> {
-    const { repo, fields } = await this.open();
-    const result = await repo.update(compileWhere(fields, where, true) as never, checkEntityData(fields, changes, 'update') as never);
-    return result.affected ?? 0;
+    return this.run(true, async ({ repo, fields }) => {
+      const result = await repo.update(compileWhere(fields, where, true) as never, checkEntityData(fields, changes, 'update') as never);
+      return result.affected ?? 0;
+    });
   }
 
   /** Deletes one row; resolves whether there was one. */
   async delete(id: unknown): Promise<boolean> {
-    const { repo, fields } = await this.open();
-    const result = await repo.delete(whereId(fields, id) as never);
-    return (result.affected ?? 0) > 0;
+    return this.run(true, async ({ repo, fields }) => {
+      const result = await repo.delete(whereId(fields, id) as never);
+      return (result.affected ?? 0) > 0;
+    });
   }
 
   /**
    * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws.
    * `fn` gets this repository and a way to reach other whitelisted entities, all bound to
-   * the transaction.
+   * the transaction. What `fn` throws reaches the caller as it is.
    */
   async transaction<R>(fn: (repo: SecureRepository<T>, tx: SecureTransaction) => Promise<R>): Promise<R> {
     if (this.manager !== undefined) return fn(this, new SecureTransaction(this.connection, this.manager, this.onSuspicious));
-    const source = await this.connection.dataSource();
-    return source.transaction(async (manager) => {
-      const tx = new SecureTransaction(this.connection, manager, this.onSuspicious);
-      return fn(tx.repository(this.target), tx);
+    return this.run(true, async () => {
+      const source = await this.connection.dataSource();
+      return source.transaction(async (manager) => {
+        const tx = new SecureTransaction(this.connection, manager, this.onSuspicious);
+        return fn(tx.repository(this.target), tx);
+      });
     });
+  }
+
+  /** Runs `work` on the open repository; a driver error becomes one a caller may see. */
+  private async run<R>(write: boolean, work: (open: { repo: Repository<T>; fields: EntityFields }) => Promise<R>): Promise<R> {
+    try {
+      return await work(await this.open());
+    } catch (error) {
+      throw this.connection.failures.map(error, this.entityName(), write);
+    }
   }
 
   private async open(): Promise<{ repo: Repository<T>; fields: EntityFields }> {
     const manager = this.manager ?? (await this.connection.dataSource()).manager;
     const repo = manager.getRepository(this.target);
-    this.fieldsOf ??= new EntityFields(repo.metadata, this.onSuspicious);
+    this.fieldsOf ??= this.connection.fieldsOf(repo.metadata, this.onSuspicious);
     return { repo, fields: this.fieldsOf };
+  }
+
+  private entityName(): string {
+    return this.fieldsOf?.entity ?? String((this.target as { name?: string }).name ?? this.target);
   }
 }
 

@@ -6,7 +6,11 @@ export interface SecurePoolOptions {
   max?: number;
   /** An idle connection is closed after this long. @default 30000 */
   idleTimeoutMs?: number;
-  /** Waiting for a connection fails after this long. @default 5000 */
+  /**
+   * Connecting, or waiting for a free pooled connection, fails after this long with
+   * `DatabaseTimeoutError` (`DATABASE_TIMEOUT`). Below an RPC's timeout, so callers learn why.
+   * @default 2000
+   */
   connectionTimeoutMs?: number;
 }
 
@@ -40,6 +44,20 @@ export interface SecureRepositoryModuleOptions {
   defaultLimit?: number;
   /** Largest `offset` accepted. @default 1000000 */
   maxOffset?: number;
+  /**
+   * A statement is cancelled by the server after this long (`statement_timeout`) and fails
+   * with `DatabaseTimeoutError`. Schema synchronization and migrations at boot are not bound by it.
+   * @default 3000
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Waiting for a row or table lock fails after this long (`lock_timeout`) with
+   * `DatabaseTimeoutError`, so a held lock cannot pile up every request behind it.
+   * @default 1000
+   */
+  lockTimeoutMs?: number;
+  /** `DatabaseConnection.ping()` answers false after this long, so a health check never hangs. @default 1000 */
+  pingTimeoutMs?: number;
   /** Rows per INSERT of `createMany` (lowered so a batch stays under Postgres' bind limit). @default 1000 */
   batchSize?: number;
 }

@@ -4,7 +4,7 @@ import { assertPlainValue, isPlainObject } from './plain-value.js';
 
 /**
  * Checks the data of a create or update: an object literal whose keys are all columns and
- * whose values are plain data (or `null` for a nullable column). Returns a copy holding only
+ * whose values are plain data that fits the column (or `null` for a nullable column). Returns a copy holding only
  * own keys, so a prototype key in parsed JSON can never reach the entity.
  */
 export function checkEntityData(fields: EntityFields, data: unknown, what: 'create' | 'update'): Record<string, unknown> {
@@ -19,6 +19,7 @@ export function checkEntityData(fields: EntityFields, data: unknown, what: 'crea
       if (!column.isNullable) throw new SecureQueryError(entity, field, 'is not nullable');
     } else {
       assertPlainValue(entity, field, value, column);
+      fields.checkValue(column, field, value);
     }
     checked[column.propertyName] = value;
   }

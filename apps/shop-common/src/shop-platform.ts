@@ -23,7 +23,7 @@ export function shopPlatform(config: ShopServiceConfig): DynamicModule[] {
       useFactory: (database?: DatabaseConnection) => ({
         service: config.nats.service,
         instance: config.instance,
-        ...(database !== undefined && { pingDatabase: () => database.ping() }),
+        ...(database !== undefined && { pingDatabase: ({ timeoutMs }) => database.ping(timeoutMs) }),
       }),
     }),
     ...(config.auth === undefined ? [] : [AuthModule.forRoot(config.auth)]),

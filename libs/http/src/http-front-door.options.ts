@@ -19,7 +19,7 @@ export interface HttpFrontDoorModuleOptions {
    * Asks the service's database whether it answers, for readiness: resolves (nothing, or `true`)
    * when it does; rejects or resolves `false` when not. A check that takes longer than
    * `databaseTimeoutMs` counts as down. Given by the app, so this door imports no database lib
-   * (`pingDatabase: () => connection.ping()`). @default none: readiness does not check a database
+   * (`pingDatabase: ({ timeoutMs }) => connection.ping(timeoutMs)`). @default none: readiness does not check a database
    */
   pingDatabase?: (context: DatabasePingContext) => Promise<void | boolean>;
   /** How long the database check may take before readiness fails, in milliseconds. @default 1000 */

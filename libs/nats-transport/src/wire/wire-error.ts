@@ -30,6 +30,7 @@ const HTTP_STATUS_CODES: Record<number, string> = {
 const STATUS_OF_CODE: Record<string, number> = {
   VALIDATION_ERROR: 400,
   BAD_PAYLOAD: 400,
+  SECURE_QUERY_REJECTED: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

@@ -2,10 +2,17 @@ import { BENCH } from './bench.config.js';
 import { combineLoads, type LoadResult } from './load.js';
 import { combineEvents, type EventResult, type RunningSystem } from './running-system.js';
 
-/** The comparison's figures per system: one load result per concurrency, and events. */
+/** A server's resident memory once warmed up and at the end of the whole comparison. */
+export interface MemoryResult {
+  warmRssBytes: number;
+  endRssBytes: number;
+}
+
+/** The comparison's figures per system: one load result per concurrency, events, memory. */
 export interface Comparison {
   rpc: Map<string, LoadResult[]>;
   events: Map<string, EventResult>;
+  memory: Map<string, MemoryResult>;
 }
 
 /**
@@ -17,9 +24,11 @@ export interface Comparison {
 export async function compareSystems(systems: RunningSystem[]): Promise<Comparison> {
   const rpc = new Map<string, LoadResult[]>(systems.map((s) => [s.system.name, []]));
   const windowMs = Math.max(100, Math.floor(BENCH.durationMs / BENCH.rounds));
+  const warmRss = new Map<string, number>();
   for (const concurrency of BENCH.concurrencies) {
     process.stderr.write(`${concurrency} in flight: warming up, then ${BENCH.rounds} rounds of ${windowMs} ms per system...\n`);
     for (const system of systems) await system.rpc(concurrency, 0, BENCH.warmupMs);
+    for (const system of systems) if (!warmRss.has(system.system.name)) warmRss.set(system.system.name, (await system.serverProbe()).rssBytes);
     const windows = new Map<string, LoadResult[]>(systems.map((s) => [s.system.name, []]));
     for (let round = 0; round < BENCH.rounds; round += 1) {
       for (const system of rotated(systems, round)) windows.get(system.system.name)!.push(await system.rpc(concurrency, windowMs, BENCH.windowWarmupMs));
@@ -32,7 +41,9 @@ export async function compareSystems(systems: RunningSystem[]): Promise<Comparis
     for (const system of rotated(systems, round)) batches.get(system.system.name)!.push(await system.events());
   }
   const events = new Map([...batches].map(([name, runs]) => [name, combineEvents(runs)]));
-  return { rpc, events };
+  const memory = new Map<string, MemoryResult>();
+  for (const system of systems) memory.set(system.system.name, { warmRssBytes: warmRss.get(system.system.name)!, endRssBytes: (await system.serverProbe()).rssBytes });
+  return { rpc, events, memory };
 }
 
 function rotated<T>(items: T[], by: number): T[] {

@@ -1,6 +1,7 @@
-// `npm run bench`: request/reply and event throughput of raw NATS, NestJS's built-in NATS
-// transport and Cliffracer, each server in its own process, measured in one run in rotating
-// windows; then the debug logger's cost and the secure repository against plain TypeORM.
+// `npm run bench`: request/reply and event throughput of raw nats.js (the ceiling, and with its
+// default options), Moleculer, NestJS's built-in NATS transport and Cliffracer, each server and
+// client in its own process, measured in one run in rotating windows, with each server's memory;
+// then the debug logger's cost and the secure repository against plain TypeORM.
 import 'reflect-metadata';
 import { ensureNats } from '@cliffracer/testing';
 import { BENCH } from './bench.config.js';
@@ -9,7 +10,7 @@ import { type CostPair, measureDebugLoggerCost } from './debug-logger-cost.js';
 import { measureRepository } from './repository-bench.js';
 import { RunningSystem } from './running-system.js';
 import { CLIFFRACER_DEBUG, SYSTEMS } from './systems.js';
-import { printDebugLoggerCost, printEventTable, printRepositoryTable, printRpcTable } from './table.js';
+import { printDebugLoggerCost, printEventTable, printMemoryTable, printRepositoryTable, printRpcTable } from './table.js';
 
 async function main(): Promise<void> {
   const nats = await ensureNats();
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   }
   printRpcTable(comparison.rpc, BENCH.concurrencies);
   printEventTable(comparison.events);
+  printMemoryTable(comparison.memory);
   printDebugLoggerCost(costs);
   printRepositoryTable(await measureRepository());
 }

@@ -1,10 +1,10 @@
 import { BENCH } from './bench.config.js';
+import type { MemoryResult } from './compare.js';
 import type { CostPair, WindowResult } from './debug-logger-cost.js';
 import type { LoadResult } from './load.js';
 import type { RepositoryResult } from './repository-bench.js';
 import type { EventResult } from './running-system.js';
-
-const BASELINE = 'raw nats.js';
+import { CEILING, PEERS } from './systems.js';
 
 const micros = (us: number | undefined) => (us === undefined ? '-' : us.toFixed(1));
 
@@ -19,26 +19,46 @@ function print(header: string[], rows: string[][]): void {
   for (const r of rows) console.log(row(r, widths));
 }
 
-/** Request/reply: req/s, p50, p99 and the share of raw NATS throughput, per concurrency. */
+const percentOf = (value: number, base: number | undefined) => (base === undefined || base === 0 ? '-' : `${((value / base) * 100).toFixed(0)}%`);
+
+/** The best of the peers' figures, from each peer's `pick`. */
+function bestPeer<T>(results: Map<string, T>, pick: (result: T) => number): number | undefined {
+  const figures = PEERS.flatMap((name) => (results.has(name) ? [pick(results.get(name)!)] : []));
+  return figures.length === 0 ? undefined : Math.max(...figures);
+}
+
+/**
+ * Request/reply: req/s, p50, p99, the share of the ceiling (raw nats.js without async traces)
+ * and of the best peer at that concurrency, and the server's CPU per request.
+ */
 export function printRpcTable(results: Map<string, LoadResult[]>, concurrencies: readonly number[]): void {
-  const baseline = results.get(BASELINE);
+  const ceiling = results.get(CEILING);
   console.log(`\nRequest/reply (client and server in separate processes; ${BENCH.rounds} interleaved windows per system, ${BENCH.durationMs} ms measured in all)\n`);
   const rows: string[][] = [];
   for (const [name, runs] of results) {
     runs.forEach((r, i) => {
-      const ratio = baseline ? `${((r.rps / baseline[i]!.rps) * 100).toFixed(0)}%` : '-';
-      rows.push([name, String(concurrencies[i]), r.rps.toFixed(0), r.p50Ms.toFixed(3), r.p99Ms.toFixed(3), ratio, micros(r.cpuUsPerRequest), String(r.errors)]);
+      const peer = bestPeer(results, (peerRuns) => peerRuns[i]!.rps);
+      rows.push([name, String(concurrencies[i]), r.rps.toFixed(0), r.p50Ms.toFixed(3), r.p99Ms.toFixed(3), percentOf(r.rps, ceiling?.[i]!.rps), percentOf(r.rps, peer), micros(r.cpuUsPerRequest), String(r.errors)]);
     });
   }
-  print(['system', 'in flight', 'req/s', 'p50 ms', 'p99 ms', 'vs raw', 'server CPU µs/req', 'errors'], rows);
+  print(['system', 'in flight', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'vs best peer', 'server CPU µs/req', 'errors'], rows);
 }
 
-/** Events: publish → handler throughput and the share of raw NATS. */
+/** Events: publish → handler throughput, the share of the ceiling and of the best peer. */
 export function printEventTable(results: Map<string, EventResult>): void {
-  const baseline = results.get(BASELINE);
+  const ceiling = results.get(CEILING);
+  const peer = bestPeer(results, (r) => r.rate);
   console.log(`\nEvents (publish → handler, all handled; ${BENCH.rounds} interleaved batches per system)\n`);
-  const rows = [...results].map(([name, r]) => [name, r.rate.toFixed(0), baseline ? `${((r.rate / baseline.rate) * 100).toFixed(0)}%` : '-', micros(r.cpuUsPerEvent)]);
-  print(['system', 'events/s', 'vs raw', 'server CPU µs/event'], rows);
+  const rows = [...results].map(([name, r]) => [name, r.rate.toFixed(0), percentOf(r.rate, ceiling?.rate), percentOf(r.rate, peer), micros(r.cpuUsPerEvent)]);
+  print(['system', 'events/s', 'vs ceiling', 'vs best peer', 'server CPU µs/event'], rows);
+}
+
+/** Each server's resident memory after warm-up and after the whole comparison (target: under 10% growth). */
+export function printMemoryTable(results: Map<string, MemoryResult>): void {
+  console.log('\nServer memory (RSS after warm-up and after every workload; target: growth under 10%)\n');
+  const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  const rows = [...results].map(([name, m]) => [name, mib(m.warmRssBytes), mib(m.endRssBytes), `${((m.endRssBytes / m.warmRssBytes - 1) * 100).toFixed(1)}%`]);
+  print(['system', 'warm MiB', 'end MiB', 'growth'], rows);
 }
 
 /**

@@ -4,7 +4,7 @@ import { benchSubjects } from '../bench.config.js';
 import { reportReady } from './server-process.js';
 
 const subjects = benchSubjects(process.env.BENCH_PREFIX!);
-const nc = await connect({ servers: process.env.NATS_URL });
+const nc = await connect({ servers: process.env.NATS_URL, noAsyncTraces: true });
 nc.subscribe(subjects.echo, { queue: 'bench', callback: (_e, msg) => {
     msg.respond(msg.data);
   },

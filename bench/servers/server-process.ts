@@ -1,10 +1,11 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { benchSubjects } from '../bench.config.js';
 
-/** What a server answers to a probe: the CPU time it has used (µs) and the events it handled. */
+/** What a server answers to a probe: the CPU time it has used (µs), the events it handled, its resident memory. */
 export interface ServerProbe {
   cpuUs: number;
   handled: number;
+  rssBytes: number;
 }
 
 /**
@@ -15,7 +16,7 @@ export function reportReady(nc: NatsConnection, handled: () => number, close: ()
   nc.subscribe(benchSubjects(process.env.BENCH_PREFIX!).probe, {
     callback: (_error, msg) => {
       const { user, system } = process.cpuUsage();
-      const probe: ServerProbe = { cpuUs: user + system, handled: handled() };
+      const probe: ServerProbe = { cpuUs: user + system, handled: handled(), rssBytes: process.memoryUsage.rss() };
       msg.respond(JSON.stringify(probe));
     },
   });

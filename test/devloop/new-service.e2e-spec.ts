@@ -3,7 +3,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { callRpc, ensureNats, freePort, type NatsEndpoint, uniquePrefix, waitUntil } from '@cliffracer/testing';
 import { parse } from 'yaml';
-import { ChildService, copyRepo, JEST_CLI, NEST_CLI, type RepoCopy, runNode, TSC_CLI } from './devloop-fixture.js';
+import { loadDeployConfig } from '../../deployment/manager/deploy-config.js';
+import { ChildService, copyRepo, httpStatus, JEST_CLI, NEST_CLI, type RepoCopy, runNode, TSC_CLI } from './devloop-fixture.js';
 
 const NAME = 'price-alerts';
 const GENERATOR = 'scripts/new-service.mjs';
@@ -81,6 +82,13 @@ describe('npm run new:service', () => {
       const devConfigText = await readFile(join(repo.dir, 'deployment/dev-config.yaml'), 'utf8');
       expect(devConfigText.startsWith(before[1]!)).toBe(true);
       expect(parse(devConfigText).apps[NAME]).toEqual({ port: 8601, instances: 1 });
+      const deploy = await loadDeployConfig(join(repo.dir, 'deployment/dev-config.yaml'), {});
+      expect(deploy.apps.find((app) => app.name === NAME)).toMatchObject({
+        entry: join(repo.dir, `dist/apps/${NAME}/src/main.js`),
+        port: 8601,
+        instances: 1,
+        healthPath: '/health/ready',
+      });
 
       const again = await runNode([GENERATOR, NAME], { cwd: repo.dir });
       expect(again.code).toBe(1);
@@ -117,6 +125,7 @@ describe('npm run new:service', () => {
       });
       try {
         await watch.waitForLines(/price-alerts ready: HTTP/, 1, 45_000);
+        expect(await httpStatus(port, '/health/ready')).toBe(200);
         await expect(callRpc(target, NAME, 'greet', { name: 'Ada' })).resolves.toEqual({ message: 'Hello, Ada!' });
 
         const controller = join(repo.dir, `apps/${NAME}/src/${NAME}.controller.ts`);

@@ -69,7 +69,7 @@ describe('npm run new:service', () => {
     it('is written and registered in nest-cli.json and deployment/dev-config.yaml, existing entries unchanged', async () => {
       const result = await runNode([GENERATOR, NAME], { cwd: repo.dir });
       expect(result).toMatchObject({ code: 0, stderr: '' });
-      for (const file of ['main.ts', `${NAME}.module.ts`, `${NAME}.controller.ts`, `${NAME}.controller.spec.ts`, 'dto/greet.dto.ts']) {
+      for (const file of ['main.ts', `${NAME}.module.ts`, `${NAME}.controller.ts`, `${NAME}.controller.spec.ts`, `${NAME}.config.spec.ts`, 'dto/greet.dto.ts']) {
         expect(result.stdout).toContain(`apps/${NAME}/src/${file}`);
       }
       expect(result.stdout).toContain(`test/apps/${NAME}.e2e-spec.ts`);
@@ -103,6 +103,7 @@ describe('npm run new:service', () => {
       const output = result.stdout + result.stderr;
       expect({ code: result.code, output }).toMatchObject({ code: 0 });
       expect(output).toMatch(/PASS unit apps\/price-alerts\/src\/price-alerts\.controller\.spec\.ts/);
+      expect(output).toMatch(/PASS unit apps\/price-alerts\/src\/price-alerts\.config\.spec\.ts/);
       expect(output).toMatch(/PASS e2e test\/apps\/price-alerts\.e2e-spec\.ts/);
       expect(output).not.toMatch(/skipped|todo/);
     }, 90_000);

@@ -9,6 +9,8 @@ export { freePort, isListening, waitForPort } from './free-port.js';
 export { NatsCluster } from './nats-cluster.js';
 export { NatsServerProcess } from './nats-server.process.js';
 export type { NatsServerProcessOptions } from './nats-server.process.js';
+export { PostgresClusterProcess } from './postgres-cluster.process.js';
+export type { PostgresClusterProcessOptions } from './postgres-cluster.process.js';
 export { createTestApp } from './test-app.js';
 export type { TestApp, TestAppOptions } from './test-app.js';
 export { uniquePrefix } from './unique-prefix.js';

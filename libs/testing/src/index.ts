@@ -6,6 +6,8 @@ export { removeDurableStream } from './durable-stream.js';
 export { EventRecorder, waitForEvent } from './event-recorder.js';
 export type { RecordedEvent } from './event-recorder.js';
 export { freePort, isListening, waitForPort } from './free-port.js';
+export { formatSummary, Ledger } from './ledger.js';
+export type { ConsumerBacklog, LedgerOptions, LedgerSummary } from './ledger.js';
 export { NatsCluster } from './nats-cluster.js';
 export { NatsServerProcess } from './nats-server.process.js';
 export type { NatsServerProcessOptions } from './nats-server.process.js';

@@ -1,5 +1,5 @@
 import { CliffracerError } from '@cliffracer/common';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -205,7 +205,8 @@ export class Ledger {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${this.scenario}.json`);
     writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-    process.stdout.write(`${formatSummary(summary)} -> ${file}\n`);
+    // Straight to fd 1: Jest's reporter buffers process.stdout and loses the tail on a forced exit.
+    writeSync(1, `${formatSummary(summary)} -> ${file}\n`);
     return summary;
   }
 

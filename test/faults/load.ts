@@ -40,3 +40,13 @@ export async function consumerBacklog(servers: string, stream: string, consumer:
     await nc.close();
   }
 }
+
+/** Messages a stream holds now. */
+export async function streamMessages(servers: string, stream: string): Promise<number> {
+  const nc = await connect({ servers });
+  try {
+    return (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+  } finally {
+    await nc.close();
+  }
+}

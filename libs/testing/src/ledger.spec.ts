@@ -75,6 +75,14 @@ describe('Ledger', () => {
     });
   });
 
+  it('counts requests sent and not settled as in flight', () => {
+    const ledger = new Ledger('flight');
+    ledger.sent('a');
+    ledger.sent('b');
+    ledger.ok('a');
+    expect([ledger.settled, ledger.inFlight]).toEqual([1, 1]);
+  });
+
   it('refuses an id sent twice', () => {
     const ledger = new Ledger('ids');
     ledger.sent('a');

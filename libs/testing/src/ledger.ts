@@ -132,6 +132,11 @@ export class Ledger {
     return n;
   }
 
+  /** Requests sent and not settled yet. */
+  get inFlight(): number {
+    return this.entries.size - this.settled;
+  }
+
   /** Effects recorded for `id`. */
   effectsOf(id: string): number {
     return this.entries.get(id)?.effects ?? this.strayEffects.get(id) ?? 0;

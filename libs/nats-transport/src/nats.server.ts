@@ -279,8 +279,14 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       return this.answerFailure(msg, error);
     }
     const tooLarge = this.reply(msg, () => msg.respond(body));
-    // The caller learns at once why no result comes, instead of at its timeout.
-    return tooLarge ? this.answerFailure(msg, payloadTooLarge(this.nc, msg.subject, body)) : undefined;
+    if (!tooLarge) return undefined;
+    // The caller learns at once why no result comes, instead of at its timeout. The log says
+    // it was this service's reply, not the caller's message, once per burst.
+    const error = payloadTooLarge(this.nc, msg.subject, body);
+    this.refusals.warn(`REPLY_TOO_LARGE ${msg.subject}`, `could not send the reply on ${msg.subject}: ${error.message}`);
+    const wire = toWireError(error);
+    this.replyError(msg, wire);
+    return wire;
   }
 
   private answerFailure(msg: Msg, error: unknown): WireError {

@@ -11,10 +11,12 @@ export interface LoadOptions {
   concurrency: number;
   /** Pause of each sender after each request, so the load lasts through the fault. @default 0 */
   pauseMs?: number;
+  /** Request ids are `<idPrefix>-<n>`. @default the ledger's scenario */
+  idPrefix?: string;
 }
 
 /**
- * Sends `count` requests (ids `<scenario>-<n>`) through `call`, `concurrency` at a time,
+ * Sends `count` requests (ids `<idPrefix>-<n>`) through `call`, `concurrency` at a time,
  * each recorded in the ledger; resolves once every one has settled.
  */
 export async function drive(ledger: Ledger, load: LoadOptions, call: (id: string, n: number) => PromiseLike<unknown>): Promise<void> {
@@ -22,7 +24,7 @@ export async function drive(ledger: Ledger, load: LoadOptions, call: (id: string
   const sender = async () => {
     while (next < load.count) {
       const n = next++;
-      const id = `${ledger.scenario}-${n}`;
+      const id = `${load.idPrefix ?? ledger.scenario}-${n}`;
       await ledger.track(id, () => call(id, n));
       if (load.pauseMs) await sleep(load.pauseMs);
     }

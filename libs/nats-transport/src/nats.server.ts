@@ -152,7 +152,11 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   ping(timeoutMs = 1000): Promise<void> {
     const nc = this.nc;
     if (nc === undefined || nc.isClosed()) return Promise.reject(new TransportError(MESSAGES.notConnected()));
-    return withDeadline(nc.flush(), timeoutMs, () => new TransportError(MESSAGES.pingUnanswered(timeoutMs)));
+    // nats.js rejects a flush while disconnected with its own RequestError: callers get the typed one.
+    const answered = nc.flush().catch((error: unknown) => {
+      throw new TransportError(MESSAGES.pingFailed((error as Error)?.message ?? String(error)), { cause: error });
+    });
+    return withDeadline(answered, timeoutMs, () => new TransportError(MESSAGES.pingUnanswered(timeoutMs)));
   }
 
   /** Listens to connection changes: `'disconnected'`, `'reconnecting'`, `'connected'`, `'closed'`. */

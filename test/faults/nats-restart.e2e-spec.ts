@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { NatsClient, Rpc } from '@cliffracer/nats-transport';
+import { NatsClient, Rpc, TransportError } from '@cliffracer/nats-transport';
 import { createTestApp, Ledger, NatsServerProcess, type TestApp, waitUntil } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
@@ -50,15 +50,22 @@ describe('fault: NATS killed and restarted under load', () => {
     const killedAt = performance.now();
     caller.on('connected', () => (backAfterMs = Math.round(performance.now() - killedAt)));
     await nats.kill('SIGKILL');
+    // What readiness asks of the transport: a PING round trip, refused at once while NATS is gone.
+    const pingError = await service.server.ping(500).then(() => undefined, (error: Error) => error);
+    const pingWhileDown = pingError?.name ?? 'answered';
     await sleep(500);
     await nats.restart();
     await load;
     ledger.note('caller_back_after_ms', backAfterMs);
+    ledger.note('ping_while_down', pingWhileDown);
 
     const summary = ledger.report();
     expect(summary.violations).toEqual([]);
     expect(summary.errors.TransportError).toBeGreaterThan(0);
     expect(backAfterMs).toBeGreaterThan(0);
+    expect(pingError).toBeInstanceOf(TransportError);
+    expect(pingError?.message).toMatch(/^the NATS server could not be pinged: /);
+    await expect(service.server.ping()).resolves.toBeUndefined();
     // The service and the caller came back: the last requests were answered.
     await expect(caller.call('ledger', 'record', { id: 'after' })).resolves.toBe('after');
   }, 30_000);

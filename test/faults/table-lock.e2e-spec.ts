@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { DatabaseConnection } from '@cliffracer/secure-repository';
 import { Ledger, NatsServerProcess, PostgresClusterProcess, waitUntil } from '@cliffracer/testing';
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
@@ -27,6 +28,7 @@ describe('fault: a table locked by another connection under load', () => {
   it('answers DatabaseTimeoutError after the lock timeout, not the caller timeout, and stores each row at most once', async () => {
     const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const ledger = new Ledger('table-lock', { allowedErrors: ['DatabaseTimeoutError'], fastErrorMs: LOCK_TIMEOUT_MS * 3, effectOnOk: true });
+    let pingWhileLocked: boolean | undefined;
     const holder = new pg.Client({ connectionString: postgres.url });
     await holder.connect();
     try {
@@ -34,6 +36,8 @@ describe('fault: a table locked by another connection under load', () => {
       await waitUntil(() => ledger.settled >= 300, 15_000);
       await holder.query('BEGIN');
       await holder.query(`LOCK TABLE ${db.table} IN ACCESS EXCLUSIVE MODE`);
+      // What readiness asks (`pingDatabase`): the server answers, so the service stays ready.
+      pingWhileLocked = await db.service.app.get(DatabaseConnection).ping();
       await sleep(1500);
       await holder.query('ROLLBACK');
       await load;
@@ -44,11 +48,13 @@ describe('fault: a table locked by another connection under load', () => {
     errors.mockRestore();
     ledger.note('rows', await db.countEffects(ledger));
     ledger.note('error_log_lines', errorLines);
+    ledger.note('ping_while_locked', String(pingWhileLocked));
 
     const summary = ledger.report();
     expect(summary.violations).toEqual([]);
     expect(summary.errors.DatabaseTimeoutError).toBeGreaterThan(0);
     expect(errorLines).toBeGreaterThan(0);
     expect(errorLines).toBeLessThan(10);
+    expect(pingWhileLocked).toBe(true);
   }, 60_000);
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DatabaseTimeoutError, DatabaseUnavailableError, type SecureRepositoryModuleOptions } from '@cliffracer/secure-repository';
+import { PostgresClusterProcess } from '@cliffracer/testing';
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { createRepositoryFixture, type RepositoryFixture } from './repository-fixture.js';
-import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.js';
 
 /** The RPC timeout callers use by default: database faults must be told well before it. */
 const RPC_TIMEOUT_MS = 5000;
@@ -34,7 +34,7 @@ async function lockTable(url: string, table: string): Promise<{ release: () => P
 }
 
 describe('SecureRepository database faults on a private PostgreSQL', () => {
-  let server: PrivatePostgres;
+  let server: PostgresClusterProcess;
   const fixtures: RepositoryFixture[] = [];
 
   const open = async (schema: string, options: SecureRepositoryModuleOptions = {}) => {
@@ -44,12 +44,12 @@ describe('SecureRepository database faults on a private PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    server = await startPrivatePostgres();
+    server = await PostgresClusterProcess.start();
   }, 60_000);
 
   afterAll(async () => {
     for (const fixture of fixtures) await fixture.close().catch(() => undefined);
-    await server?.[Symbol.asyncDispose]();
+    await server?.stop();
   }, 30_000);
 
   describe('with the server stopped', () => {
@@ -62,7 +62,7 @@ describe('SecureRepository database faults on a private PostgreSQL', () => {
     }, 30_000);
 
     it('fails a burst of 20 requests fast with DatabaseUnavailableError, naming no host or port, logged once', async () => {
-      await server.stop();
+      await server.kill();
       const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
       try {
         const burst = await Promise.all(Array.from({ length: 20 }, () => timed(() => db.students.findById(id))));
@@ -86,7 +86,7 @@ describe('SecureRepository database faults on a private PostgreSQL', () => {
     });
 
     it('works again once the server is back', async () => {
-      await server.start();
+      await server.restart();
       expect(await db.students.findById(id)).toMatchObject({ id, name: 'Before' });
       expect(await db.connection.ping()).toBe(true);
     }, 30_000);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ERROR_STATUS_HEADER, Rpc } from '@cliffracer/nats-transport';
 import { InjectSecureRepository, type SecureRepository, SecureRepositoryModule } from '@cliffracer/secure-repository';
-import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import { createTestApp, ensureNats, type NatsEndpoint, PostgresClusterProcess, type TestApp, uniquePrefix } from '@cliffracer/testing';
 import { Controller, Logger } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.js';
 import { Student } from './student.entity.js';
 
 @Controller()
@@ -20,14 +19,14 @@ class StudentsController {
 
 describe('SecureRepository faults as an RPC caller sees them', () => {
   let nats: NatsEndpoint;
-  let server: PrivatePostgres;
+  let server: PostgresClusterProcess;
   let service: TestApp;
   let raw: NatsConnection;
   const prefix = uniquePrefix();
 
   beforeAll(async () => {
     nats = await ensureNats();
-    server = await startPrivatePostgres();
+    server = await PostgresClusterProcess.start();
     service = await createTestApp({
       nats: { service: 'students', servers: nats.url, subjectPrefix: prefix },
       imports: [SecureRepositoryModule.forRoot({ url: server.url, schema: 'rpc', synchronize: true }), SecureRepositoryModule.forFeature([Student])],
@@ -40,7 +39,7 @@ describe('SecureRepository faults as an RPC caller sees them', () => {
   afterAll(async () => {
     await raw?.close();
     await service?.close();
-    await server?.[Symbol.asyncDispose]();
+    await server?.stop();
     await nats?.release();
   }, 30_000);
 
@@ -57,7 +56,7 @@ describe('SecureRepository faults as an RPC caller sees them', () => {
 
   it('answers 503 DATABASE_UNAVAILABLE at once while the database is stopped', async () => {
     const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    await server.stop();
+    await server.kill();
     try {
       const started = performance.now();
       const { status, body } = await request({ id: 1 });
@@ -66,7 +65,7 @@ describe('SecureRepository faults as an RPC caller sees them', () => {
       expect(body).toMatchObject({ name: 'DatabaseUnavailableError', code: 'DATABASE_UNAVAILABLE', message: 'database unavailable for Student; try again later' });
     } finally {
       errors.mockRestore();
-      await server.start();
+      await server.restart();
     }
   }, 30_000);
 });

@@ -28,4 +28,5 @@ export const MESSAGES = {
   connectionLost: (subject: string) => `connection to NATS lost while waiting for the reply: ${subject}`,
   pingUnanswered: (timeoutMs: number) => `the NATS server did not answer a ping within ${timeoutMs}ms: the connection's reader may have stopped`,
   notConnected: () => 'the NATS server is not started: call listen() first',
+  pingFailed: (reason: string) => `the NATS server could not be pinged: ${reason}`,
 } as const;

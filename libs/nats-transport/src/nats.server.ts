@@ -152,7 +152,11 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   ping(timeoutMs = 1000): Promise<void> {
     const nc = this.nc;
     if (nc === undefined || nc.isClosed()) return Promise.reject(new TransportError(MESSAGES.notConnected()));
-    return withDeadline(nc.flush(), timeoutMs, () => new TransportError(MESSAGES.pingUnanswered(timeoutMs)));
+    // nats.js rejects a flush while disconnected with its own RequestError: callers get the typed one.
+    const answered = nc.flush().catch((error: unknown) => {
+      throw new TransportError(MESSAGES.pingFailed((error as Error)?.message ?? String(error)), { cause: error });
+    });
+    return withDeadline(answered, timeoutMs, () => new TransportError(MESSAGES.pingUnanswered(timeoutMs)));
   }
 
   /** Listens to connection changes: `'disconnected'`, `'reconnecting'`, `'connected'`, `'closed'`. */
@@ -279,8 +283,14 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       return this.answerFailure(msg, error);
     }
     const tooLarge = this.reply(msg, () => msg.respond(body));
-    // The caller learns at once why no result comes, instead of at its timeout.
-    return tooLarge ? this.answerFailure(msg, payloadTooLarge(this.nc, msg.subject, body)) : undefined;
+    if (!tooLarge) return undefined;
+    // The caller learns at once why no result comes, instead of at its timeout. The log says
+    // it was this service's reply, not the caller's message, once per burst.
+    const error = payloadTooLarge(this.nc, msg.subject, body);
+    this.refusals.warn(`REPLY_TOO_LARGE ${msg.subject}`, `could not send the reply on ${msg.subject}: ${error.message}`);
+    const wire = toWireError(error);
+    this.replyError(msg, wire);
+    return wire;
   }
 
   private answerFailure(msg: Msg, error: unknown): WireError {

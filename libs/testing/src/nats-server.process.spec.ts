@@ -27,4 +27,16 @@ describe('NatsServerProcess', () => {
       }
     });
   });
+
+  describe('maxPayload', () => {
+    it('sets the max_payload the server announces to clients', async () => {
+      server = await NatsServerProcess.start({ jetstream: false, maxPayload: 4 * 1024 * 1024 });
+      const nc = await connect({ servers: server.url, reconnect: false, timeout: 2000 });
+      try {
+        expect(nc.info?.max_payload).toBe(4 * 1024 * 1024);
+      } finally {
+        await nc.close();
+      }
+    });
+  });
 });

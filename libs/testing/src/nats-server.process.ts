@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './free-port.js';
@@ -17,6 +17,8 @@ export interface NatsServerProcessOptions {
   name?: string;
   /** Join a cluster: listen for routes on `port`, connect to the other nodes' `routes`. */
   cluster?: { name: string; port: number; routes: string[] };
+  /** Largest message the server takes, in bytes (its `max_payload`). @default nats-server's own, 1 MiB */
+  maxPayload?: number;
 }
 
 /**
@@ -28,15 +30,17 @@ export class NatsServerProcess {
 
   private constructor(
     readonly port: number,
-    private readonly storeDir: string | undefined,
+    private readonly dir: string,
     private readonly options: NatsServerProcessOptions,
   ) {}
 
   /** Starts a server and waits until it accepts connections. */
   static async start(options: NatsServerProcessOptions = {}): Promise<NatsServerProcess> {
     const port = options.port ?? (await freePort());
-    const storeDir = options.jetstream === false ? undefined : await mkdtemp(join(tmpdir(), 'cliffracer-nats-'));
-    const server = new NatsServerProcess(port, storeDir, options);
+    const dir = await mkdtemp(join(tmpdir(), 'cliffracer-nats-'));
+    // max_payload has no command-line flag: it goes in a configuration file.
+    if (options.maxPayload !== undefined) await writeFile(join(dir, 'nats.conf'), `max_payload: ${options.maxPayload}\n`);
+    const server = new NatsServerProcess(port, dir, options);
     await server.restart();
     return server;
   }
@@ -53,9 +57,10 @@ export class NatsServerProcess {
   /** Starts the process again (after `kill`), on the same port and store. */
   async restart(): Promise<void> {
     if (this.running) return;
-    const { name, cluster, binary = 'nats-server' } = this.options;
+    const { name, cluster, binary = 'nats-server', jetstream = true, maxPayload } = this.options;
     const args = ['-a', '127.0.0.1', '-p', String(this.port)];
-    if (this.storeDir !== undefined) args.push('-js', '-sd', this.storeDir);
+    if (maxPayload !== undefined) args.push('-c', join(this.dir, 'nats.conf'));
+    if (jetstream) args.push('-js', '-sd', join(this.dir, 'jetstream'));
     if (name !== undefined) args.push('--name', name);
     if (cluster !== undefined) {
       args.push('--cluster_name', cluster.name, '--cluster', `nats://127.0.0.1:${cluster.port}`, '--routes', cluster.routes.join(','));
@@ -85,7 +90,7 @@ export class NatsServerProcess {
   /** Stops the process and removes its store. */
   async stop(): Promise<void> {
     await this.kill();
-    if (this.storeDir !== undefined) await rm(this.storeDir, { recursive: true, force: true });
+    await rm(this.dir, { recursive: true, force: true });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

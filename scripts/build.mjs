@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -51,7 +51,10 @@ function isInPackage(file) {
 }
 
 async function compile(file, outFile) {
-  const { code } = await transformFile(file, { ...swcOptions, filename: file });
+  // The source map names the source relative to the output (its content is inline), not by
+  // the path it had on the machine that built the package.
+  const sourceFileName = relative(dirname(outFile), file).split(sep).join('/');
+  const { code } = await transformFile(file, { ...swcOptions, filename: file, sourceFileName });
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, code);
 }

@@ -5,9 +5,9 @@ import { NatsClient } from '@cliffracer/nats-transport';
 import { callRpc, ensureNats, type NatsEndpoint, uniquePrefix, waitUntil } from '@cliffracer/testing';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { publishedWorkspaces, ROOT } from './workspaces.js';
 
@@ -156,6 +156,16 @@ describe('the packed packages, installed in a project outside the repository', (
 
   it('compiles in strict NodeNext mode and starts with node', () => {
     expect(output).toContain('notes ready');
+  });
+
+  it('installs each package with its dist/ (JavaScript and declarations), README, LICENSE and package.json only', async () => {
+    for (const { pkg } of publishedWorkspaces()) {
+      const dir = join(work, 'app/node_modules', pkg.name);
+      const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+      expect({ name: pkg.name, other: files.filter((file) => !/^(dist\/.+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/.test(file)) }).toEqual({ name: pkg.name, other: [] });
+      expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts']));
+      for (const file of files) expect({ file, leaks: (await readFile(join(dir, file), 'utf8')).includes(ROOT) }).toEqual({ file, leaks: false });
+    }
   });
 
   it('answers a public @Rpc over NATS', async () => {

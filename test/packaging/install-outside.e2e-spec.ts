@@ -15,25 +15,10 @@ const run = promisify(execFile);
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline'];
 
 /**
- * What a user's app installs beside the packages (the README's Install section): the packages'
- * peers, at the versions this repository is tested with (which `npm ci` put in the npm cache).
+ * What a user's app installs beside the packages (the README's Install section): their peers, at
+ * the versions this repository is tested with (which `npm ci` put in the npm cache).
  */
-const PEERS = [
-  '@nestjs/common',
-  '@nestjs/core',
-  '@nestjs/microservices',
-  '@nestjs/jwt',
-  '@nestjs/websockets',
-  '@nestjs/platform-fastify',
-  '@nestjs/platform-ws',
-  '@nestjs/terminus',
-  '@nestjs/testing',
-  'reflect-metadata',
-  'rxjs',
-  'class-validator',
-  'class-transformer',
-  'typeorm',
-];
+const PEERS = [...new Set(publishedWorkspaces().flatMap(({ pkg }) => Object.keys(pkg.peerDependencies ?? {})))].sort();
 const DEV = ['typescript', '@types/node'];
 
 /** The user's tsconfig: strict, NodeNext, Nest's decorators; declarations of every package checked. */

@@ -64,6 +64,14 @@ describe('workspace packages', () => {
     }
   });
 
+  it('say in their README how to install them with their peers', () => {
+    for (const { dir, pkg } of published) {
+      const line = readFileSync(join(dir, 'README.md'), 'utf8').split('\n').find((text) => text.startsWith('Install: `npm install '));
+      const command = line?.slice('Install: `'.length, line.indexOf('`', 'Install: `'.length)).split(' ').filter((word) => !word.startsWith('-'));
+      expect(command).toEqual(['npm', 'install', pkg.name, ...Object.keys(pkg.peerDependencies ?? {})]);
+    }
+  });
+
   it('declare every package their sources import, and nothing they do not', () => {
     for (const workspace of workspaces()) {
       const { dependencies = {}, peerDependencies = {} } = workspace.pkg;

@@ -7,8 +7,11 @@ const swcOptions = createRequire(import.meta.url)('./scripts/swc-options.cjs');
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  // The workspace packages run from their sources, so `npm test` needs no build; the packaging
+  // test (test/packaging) builds and installs them as a user would.
   moduleNameMapper: {
     '^@cliffracer/([a-z0-9-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@cliffracer-sample/shop-common$': '<rootDir>/apps/shop-common/src/index.ts',
     '^@cliffracer/([a-z0-9-]+)/(.*)$': '<rootDir>/libs/$1/src/$2/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

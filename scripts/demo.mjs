@@ -10,8 +10,8 @@ import { WebSocket } from 'ws';
 import { startServices, stopServices, waitForHealth } from './demo-services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { ensureNats, freePort, removeDurableStream } = await import(join(root, 'dist/libs/testing/src/index.js'));
-const { formatSessionId } = await import(join(root, 'dist/libs/debug-logger/src/index.js'));
+const { ensureNats, freePort, removeDurableStream } = await import('@cliffracer/testing');
+const { formatSessionId } = await import('@cliffracer/debug-logger');
 const once = process.argv.includes('--once');
 const prefix = process.env.NATS_SUBJECT_PREFIX ?? 'demo';
 const debugDir = resolve(process.env.DEBUG_LOG_DIR ?? join(root, 'debug_logs'));

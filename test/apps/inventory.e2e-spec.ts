@@ -4,7 +4,7 @@ import { callRpc, ensureNats, EventRecorder, type NatsEndpoint, removeDurableStr
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InventoryModule } from '../../apps/inventory/src/inventory.module.js';
 import { OutOfStockError, ReservationConflictError, UnknownSkuError } from '../../apps/inventory/src/inventory.errors.js';
-import { createShopApp, type ShopServiceConfig, startShopApp } from '../../apps/shop-common/src/index.js';
+import { createShopApp, type ShopServiceConfig, startShopApp } from '@cliffracer-sample/shop-common';
 
 describe('inventory service', () => {
   let nats: NatsEndpoint;

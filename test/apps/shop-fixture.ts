@@ -11,7 +11,7 @@ import { NotificationsModule } from '../../apps/notifications/src/notifications.
 import { OrdersModule } from '../../apps/orders/src/orders.module.js';
 import type { OrdersSettings } from '../../apps/orders/src/orders.settings.js';
 import { PaymentsModule } from '../../apps/payments/src/payments.module.js';
-import { createShopApp, type ShopServiceConfig, startShopApp } from '../../apps/shop-common/src/index.js';
+import { createShopApp, type ShopServiceConfig, startShopApp } from '@cliffracer-sample/shop-common';
 
 /** The machine's PostgreSQL, or `DATABASE_URL`: every service of a shop gets a schema of its own there. */
 export const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -414,7 +414,7 @@ describe('backdoor CLI client', () => {
     try {
       const port = app.app.get(BackdoorModule).backdoor!.address()!.port;
       await execFileAsync(process.execPath, ['scripts/build.mjs', '--if-stale', '--quiet']);
-      const child = spawn(process.execPath, ['dist/libs/backdoor/src/cli/backdoor.main.js', `localhost:${port}`], {
+      const child = spawn(process.execPath, ['libs/backdoor/dist/cli/backdoor.main.js', `localhost:${port}`], {
         env: { ...process.env, BACKDOOR_TOKEN: TOKEN, HOME: tmpdir() },
       });
       let out = '';

@@ -54,7 +54,7 @@ describe('debug log files rotated by logrotate', () => {
     await execFileAsync(process.execPath, ['scripts/build.mjs', '--if-stale', '--quiet']);
     const dir = await mkdtemp(join(tmpdir(), 'debug-hup-'));
     const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
-      env: { ...process.env, LOG_DIR: dir, LOGGER_MODULE: pathToFileURL(resolve('dist/libs/debug-logger/src/index.js')).href },
+      env: { ...process.env, LOG_DIR: dir, LOGGER_MODULE: pathToFileURL(resolve('libs/debug-logger/dist/index.js')).href },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     let out = '';

@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { transformFile } from '@swc/core';
@@ -11,21 +11,18 @@ import { waitUntil } from '@cliffracer/testing';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURE = join(ROOT, 'test/lifecycle/fixtures/slow-service.ts');
 const BUILT = join(ROOT, 'dist/test/lifecycle/fixtures/slow-service.js');
-const ALIAS = /(from\s+|import\s+)(["'])@cliffracer\/([a-z0-9-]+)\2/g;
 
 /**
  * Builds dist/ when a source changed (as the deployment tests do), then compiles the fixture
- * service beside it with the same swc options, its `@cliffracer/*` imports pointed into dist/.
+ * service beside it with the same swc options; its `@cliffracer/*` imports resolve to the built
+ * workspace packages through node_modules.
  */
 export async function buildSlowService(): Promise<void> {
   await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale', '--quiet'], { cwd: ROOT });
   const swcOptions = createRequire(import.meta.url)('../../scripts/swc-options.cjs') as object;
   const { code } = await transformFile(FIXTURE, { ...swcOptions, filename: FIXTURE });
   await mkdir(dirname(BUILT), { recursive: true });
-  await writeFile(BUILT, code.replace(ALIAS, (_match, lead: string, quote: string, lib: string) => {
-    const target = relative(dirname(BUILT), join(ROOT, 'dist/libs', lib, 'src/index.js')).split(sep).join('/');
-    return `${lead}${quote}${target}${quote}`;
-  }));
+  await writeFile(BUILT, code);
 }
 
 /** How a process ended. */

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createShopApp, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { createShopApp, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 import { GatewayModule } from './gateway.module.js';
 
 /**

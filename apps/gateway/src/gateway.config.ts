@@ -1,4 +1,4 @@
-import { shopServiceConfig, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { shopServiceConfig, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 
 /** The gateway's configuration from the environment (see `shopServiceConfig`; HTTP port 3000, `JWT_SECRET` required). */
 export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): ShopServiceConfig {

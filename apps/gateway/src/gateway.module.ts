@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { shopPlatform, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { shopPlatform, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 import { ShopEventsGateway } from './events/shop-events.gateway.js';
 import { OrdersHttpController } from './orders-http.controller.js';
 import { ShopController } from './shop.controller.js';

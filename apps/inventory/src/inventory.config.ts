@@ -1,4 +1,4 @@
-import { shopServiceConfig, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { shopServiceConfig, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 
 /** The inventory's configuration from the environment (see `shopServiceConfig`); HTTP port 8401. */
 export function inventoryConfig(env: NodeJS.ProcessEnv = process.env): ShopServiceConfig {

@@ -1,6 +1,6 @@
 import { SecureRepositoryModule } from '@cliffracer/secure-repository';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { shopPlatform, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { shopPlatform, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 import { InventoryController } from './inventory.controller.js';
 import { CreateStock1763769600000 } from './migrations/1763769600000-create-stock.js';
 import { AddPrices1763856000000 } from './migrations/1763856000000-add-prices.js';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runShopService } from '../../shop-common/src/index.js';
+import { runShopService } from '@cliffracer-sample/shop-common';
 import { inventoryConfig } from './inventory.config.js';
 import { InventoryModule } from './inventory.module.js';
 

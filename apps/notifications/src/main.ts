@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runShopService } from '../../shop-common/src/index.js';
+import { runShopService } from '@cliffracer-sample/shop-common';
 import { notificationsConfig } from './notifications.config.js';
 import { NotificationsModule } from './notifications.module.js';
 

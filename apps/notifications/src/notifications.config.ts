@@ -1,4 +1,4 @@
-import { shopServiceConfig, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { shopServiceConfig, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 
 /** The notifications service's configuration from the environment (see `shopServiceConfig`); HTTP port 8501. */
 export function notificationsConfig(env: NodeJS.ProcessEnv = process.env): ShopServiceConfig {

@@ -1,6 +1,6 @@
 import { SecureRepositoryModule } from '@cliffracer/secure-repository';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { shopPlatform, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { shopPlatform, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 import { CreateNotifications1763942600000 } from './migrations/1763942600000-create-notifications.js';
 import { NoticeBoard } from './notice-board.js';
 import { Notification } from './notification.entity.js';

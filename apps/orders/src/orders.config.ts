@@ -1,4 +1,4 @@
-import { numberFrom, shopServiceConfig, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { numberFrom, shopServiceConfig, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 import type { OrdersSettings } from './orders.settings.js';
 
 /**

@@ -1,7 +1,7 @@
 import { SecureRepositoryModule } from '@cliffracer/secure-repository';
 import { TimersModule } from '@cliffracer/timers';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { shopPlatform, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { shopPlatform, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 import { CreateOrders1763942400000 } from './migrations/1763942400000-create-orders.js';
 import { CreateOrderOutbox1763942400001 } from './migrations/1763942400001-create-order-outbox.js';
 import { OrderBook } from './order-book.js';

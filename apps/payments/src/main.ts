@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runShopService } from '../../shop-common/src/index.js';
+import { runShopService } from '@cliffracer-sample/shop-common';
 import { paymentsConfig } from './payments.config.js';
 import { PaymentsModule } from './payments.module.js';
 

@@ -1,6 +1,6 @@
 import { SecureRepositoryModule } from '@cliffracer/secure-repository';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { shopPlatform, type ShopServiceConfig } from '../../shop-common/src/index.js';
+import { shopPlatform, type ShopServiceConfig } from '@cliffracer-sample/shop-common';
 import { Charge } from './charge.entity.js';
 import { CreateCharges1763942500000 } from './migrations/1763942500000-create-charges.js';
 import { PaymentLedger } from './payment-ledger.js';

@@ -1,107 +1,19 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { transformFile } from '@swc/core';
-import { waitUntil } from '@cliffracer/testing';
+import { buildFixture, FixtureProcess } from '../support/fixture-process.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURE = join(ROOT, 'test/lifecycle/fixtures/slow-service.ts');
-const BUILT = join(ROOT, 'dist/test/lifecycle/fixtures/slow-service.js');
+export type { Exit } from '../support/fixture-process.js';
 
-/**
- * Builds dist/ when a source changed (as the deployment tests do), then compiles the fixture
- * service beside it with the same swc options; its `@cliffracer/*` imports resolve to the built
- * workspace packages through node_modules.
- */
+let built: string | undefined;
+
+/** Builds the slow shop service the lifecycle tests run (and the packages it imports). */
 export async function buildSlowService(): Promise<void> {
-  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale', '--quiet'], { cwd: ROOT });
-  const swcOptions = createRequire(import.meta.url)('../../scripts/swc-options.cjs') as object;
-  const { code } = await transformFile(FIXTURE, { ...swcOptions, filename: FIXTURE });
-  await mkdir(dirname(BUILT), { recursive: true });
-  await writeFile(BUILT, code);
+  built = await buildFixture('test/lifecycle/fixtures/slow-service.ts');
 }
 
-/** How a process ended. */
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-/** The fixture service as a child process, its output kept line by line (stdout and stderr in arrival order). */
-export class ServiceProcess {
-  readonly lines: string[] = [];
-  readonly exited: Promise<Exit>;
-
-  private constructor(private readonly child: ChildProcess) {
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let rest = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const parts = (rest + chunk).split('\n');
-        rest = parts.pop()!;
-        this.lines.push(...parts);
-      });
-      stream.on('end', () => {
-        if (rest !== '') this.lines.push(rest);
-      });
-    }
-    this.exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  }
-
+/** The slow shop service as a child process. */
+export class ServiceProcess extends FixtureProcess {
   /** Starts the built fixture with `env` on top of a quiet, self-contained service environment. */
   static start(env: Record<string, string>): ServiceProcess {
-    const { BACKDOOR_TOKEN: _token, ...inherited } = process.env;
-    const child = spawn(process.execPath, [BUILT], {
-      cwd: ROOT,
-      env: { ...inherited, NO_COLOR: '1', PORT: '0', DATA_DIR: 'memory', DEBUG_MODE: 'false', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return new ServiceProcess(child);
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** Resolves the first line matching `pattern`, waiting up to `timeoutMs` for it. */
-  async waitForLine(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-    await waitUntil(() => this.lines.some((line) => pattern.test(line)) || !this.running, timeoutMs, 20).catch(() => undefined);
-    const line = this.lines.find((l) => pattern.test(l));
-    if (line === undefined) throw new Error(`no line matched ${pattern} within ${timeoutMs}ms; output:\n${this.lines.join('\n')}`);
-    return line;
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
-  }
-
-  /** Resolves how the process ended, or kills it after `timeoutMs` and fails. */
-  async exit(timeoutMs = 20_000): Promise<Exit> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        reject(new Error(`the service did not exit within ${timeoutMs}ms; output:\n${this.lines.join('\n')}`));
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([this.exited, late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** The output's last non-empty line. */
-  lastLine(): string {
-    return this.lines.filter((line) => line.trim() !== '').at(-1) ?? '';
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (this.running) this.child.kill('SIGKILL');
-    await this.exited;
+    if (built === undefined) throw new Error('call buildSlowService() first');
+    return new ServiceProcess(FixtureProcess.spawnService(built, env));
   }
 }

@@ -128,13 +128,13 @@ describe('the Authorization header, once and only once', () => {
       expect(reply).toMatchObject({ status: '401', body: { code: 'UNAUTHORIZED' } });
     });
 
-    it('logs the reason of a refusal in one line, without the token', async () => {
-      warn.mockClear();
+    it('logs the reason of refusals in one line per burst, without the token', async () => {
       const token = await bearer('ann');
       await rawCall('whoami', ['Authorization', token], ['AUTHORIZATION', token]);
-      expect(warn).toHaveBeenCalledTimes(1);
-      const line = String(warn.mock.calls[0]![0]);
-      expect(line).toBe('refused rpc WhoController.whoami: duplicate Authorization header');
+      // The tests above were refused for the same reason within the interval: one line for all.
+      const lines = warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('duplicate Authorization header'));
+      expect(lines).toEqual(['refused rpc WhoController.whoami: duplicate Authorization header']);
+      expect(lines[0]).not.toContain(token.replace(/^Bearer /, ''));
     });
 
     it('still serves a public handler to a caller with two headers', async () => {

@@ -35,6 +35,21 @@ describe('AuthFailures', () => {
       expect(entry).toMatchObject({ level: 'warn', category: 'auth', msg: 'auth.refused', reason: 'wrong audience', transport: 'http', operation: 'OrdersHttpController.list' });
     });
 
+    it('logs a flood of one reason once, then the count of the rest after the interval', () => {
+      jest.useFakeTimers();
+      try {
+        const failures = new AuthFailures();
+        for (let i = 0; i < 10_000; i++) failures.record('bad signature', 'rpc', 'A.a');
+        failures.record('no token', 'rpc', 'A.a');
+        expect(warn.mock.calls).toEqual([['refused rpc A.a: bad signature'], ['refused rpc A.a: no token']]);
+        jest.advanceTimersByTime(10_000);
+        expect(warn.mock.calls[2]).toEqual(['9999 more refused in the last 10000ms (rpc bad signature)']);
+        expect(failures.total()).toBe(10_001);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
     it('counts refusals per reason', () => {
       const failures = new AuthFailures();
       failures.record('no token', 'rpc', 'A.a');

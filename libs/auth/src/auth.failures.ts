@@ -1,19 +1,22 @@
 import type { DebugLogger } from '@cliffracer/debug-logger';
+import { RefusalLog } from '@cliffracer/nats-transport';
 import { Logger } from '@nestjs/common';
 
 /**
- * Counts refused requests per reason and logs each one (never the token): a warning, and
- * with the debug logger on, an entry in `auth`. The counts feed health and metrics.
+ * Counts refused requests per reason and logs them (never the token): a warning once per
+ * interval, transport and reason, then how many more were refused meanwhile, so a flood of bad
+ * tokens cannot flood the log; with the debug logger on, an entry in `auth` for each.
  */
 export class AuthFailures {
   private readonly logger = new Logger('Auth');
+  private readonly refusals = new RefusalLog(this.logger);
   private readonly counts = new Map<string, number>();
 
   constructor(private readonly debug?: DebugLogger) {}
 
   record(reason: string, transport: string, operation: string): void {
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
-    this.logger.warn(`refused ${transport} ${operation}: ${reason}`);
+    this.refusals.warn(`${transport} ${reason}`, `refused ${transport} ${operation}: ${reason}`);
     this.debug?.log('auth', 'auth.refused', { reason, transport, operation }, 'warn');
   }
 

@@ -215,7 +215,8 @@ export class EmbeddedPostgresServer {
 
   private async run({ client, bytes, startup }: Batch): Promise<void> {
     try {
-      if (!startup) await this.switchTo(client);
+      // A startup may reset the session's settings: the next batch sets its search_path again.
+      await (startup ? this.leaveCurrent() : this.switchTo(client));
       await this.db.execProtocolRawStream(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
         onRawData: (data) => {
           if (!client.closed) client.socket.write(data);
@@ -237,12 +238,17 @@ export class EmbeddedPostgresServer {
   /** Makes the session's `search_path` the connection's, keeping what the previous one had set. */
   private async switchTo(client: Client): Promise<void> {
     if (this.current === client) return;
-    const previous = this.current;
-    if (previous !== undefined && !previous.closed) {
-      previous.searchPath = (await this.db.query<{ path: string }>("SELECT current_setting('search_path') AS path")).rows[0].path;
-    }
+    await this.leaveCurrent();
     await this.db.exec(`SET search_path TO ${client.searchPath}`);
     this.current = client;
+  }
+
+  /** Keeps the `search_path` the current connection has now (it may have set its own). */
+  private async leaveCurrent(): Promise<void> {
+    const previous = this.current;
+    this.current = undefined;
+    if (previous === undefined || previous.closed) return;
+    previous.searchPath = (await this.db.query<{ path: string }>("SELECT current_setting('search_path') AS path")).rows[0].path;
   }
 
   private async disconnect(client: Client): Promise<void> {

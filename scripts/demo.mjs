@@ -57,7 +57,12 @@ setInterval(() => {
   console.log('\nthe demo\'s launcher is gone: stopping the shop...');
   void stop(0);
 }, 500).unref();
-process.on('exit', () => killServices(started.services));
+// Exiting any other way (a second signal, a crash): no waiting, but nothing left behind. A
+// nats-server the demo started is sent SIGTERM at once by release().
+process.on('exit', () => {
+  killServices(started.services);
+  void started.nats?.release();
+});
 
 // Only what starting needs is imported here: the libraries' barrels would load Nest into the demo.
 const { ensureNats } = await import(dist('libs/testing/src/ensure-nats.js'));

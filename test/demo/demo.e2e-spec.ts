@@ -91,13 +91,20 @@ describe('npm run demo', () => {
     await promisify(execFile)(process.execPath, ['scripts/build.mjs', '--if-stale', '--quiet'], { cwd: ROOT });
   }, 60_000);
 
-  it.each(['SIGTERM', 'SIGHUP'] as const)(
-    'stops every service it started, and then itself, on %s',
-    async (signal) => {
-      const demo = await DemoRun.start();
+  it.each([
+    ['SIGTERM', 'on the shared NATS server'],
+    ['SIGHUP', 'with a nats-server of its own'],
+  ] as const)(
+    'stops every service it started, and then itself, on %s (%s)',
+    async (signal, nats) => {
+      // Nothing listens at a fresh port: the demo starts a nats-server, which must go too.
+      const env: Record<string, string> = nats === 'with a nats-server of its own' ? { NATS_URL: `nats://127.0.0.1:${await freePort()}` } : {};
+      const demo = await DemoRun.start({ env });
       await demo.ready();
       const processes = demo.processes();
       expect(processes.length).toBeGreaterThanOrEqual(6);
+      const commands = processes.map((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+      expect(commands.includes('nats-server')).toBe(nats === 'with a nats-server of its own');
       demo.child.kill(signal);
       await demo.closed;
       expect(demo.child.exitCode).toBe(0);

@@ -226,8 +226,14 @@ export class EmbeddedPostgresServer {
       // PGlite itself failed (not a SQL error, which it answers): this connection cannot go on.
       client.socket.destroy();
     }
+    if (client.closed) {
+      // Gone while its batch ran: its transaction must not outlive it.
+      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK').catch(() => undefined);
+      if (this.owner === client) this.owner = undefined;
+      return;
+    }
     const unsynced = !startup && lastType(bytes) === FLUSH;
-    if ((this.db.isInTransaction() || unsynced) && !client.closed) {
+    if (this.db.isInTransaction() || unsynced) {
       this.owner = client;
       client.idleTimer = setTimeout(() => client.socket.destroy(), this.idleInTransactionMs);
     } else if (this.owner === client) {

@@ -1,13 +1,41 @@
-import { open, stat } from 'node:fs/promises';
+import { CliffracerError } from '@cliffracer/common';
+import { open, readdir, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StatePaths } from './deploy-plan.js';
+import type { InstancePlan, StatePaths } from './deploy-plan.js';
 
-/** The log file of `process` (an instance name, `nginx` for nginx's errors), or the unified log. */
-export function logFileOf(paths: StatePaths, process?: string): string {
+/** `logs --process` named no process of the deployment. */
+export class UnknownProcessError extends CliffracerError {
+  override readonly name = 'UnknownProcessError';
+
+  constructor(
+    readonly process: string,
+    known: string[],
+  ) {
+    super(`no process ${process} in this deployment; its logs: ${known.join(', ')}`, { code: 'UNKNOWN_PROCESS' });
+  }
+}
+
+/**
+ * The log file of `process` (an instance name such as `orders-0`, `nginx` for nginx's errors,
+ * `nginx-access`), or the unified log; throws `UnknownProcessError` for any other name.
+ */
+export function logFileOf(paths: StatePaths, instances: InstancePlan[], process?: string): string {
   if (process === undefined) return paths.unifiedLog;
   if (process === 'nginx') return paths.nginxErrorLog;
   if (process === 'nginx-access') return paths.nginxAccessLog;
-  return join(paths.logs, `${process}.log`);
+  const instance = instances.find((i) => i.name === process);
+  if (instance === undefined) throw new UnknownProcessError(process, [...instances.map((i) => i.name), 'nginx', 'nginx-access']);
+  return instance.logFile;
+}
+
+/**
+ * Empties every log file of the state folder, keeping the files: the running instances' runners
+ * and nginx append to them (O_APPEND), so they write on from the start. Resolves their names.
+ */
+export async function cleanLogs(paths: StatePaths): Promise<string[]> {
+  const names = (await readdir(paths.logs).catch(() => [] as string[])).filter((name) => name.endsWith('.log')).sort();
+  await Promise.all(names.map((name) => truncate(join(paths.logs, name), 0)));
+  return names;
 }
 
 /** The last `lines` lines of a file ('' when it does not exist). */

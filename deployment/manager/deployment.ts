@@ -8,7 +8,7 @@ import type { DeployConfig } from './deploy-config.js';
 import { type InstancePlan, planInstances, type StatePaths, statePaths } from './deploy-plan.js';
 import { deploymentSecret } from './deploy-secrets.js';
 import { describeHealth, type HealthAnswer, waitForHealth } from './health.js';
-import { renderNginxConfig } from './nginx-config.js';
+import { nginxConfigPlan, renderNginxConfig } from './nginx-config.js';
 import { findNginx, startNginx, testNginxConfig } from './nginx-process.js';
 import { isAlive, readPidFile, removeAllPidFiles, removePidFile, trackedProcesses, waitForExit, writePidFile } from './pid-files.js';
 import { takenPorts, waitForRelease } from './ports.js';
@@ -42,11 +42,14 @@ export class Deployment {
     this.instances = planInstances(config);
   }
 
-  /** Writes the nginx configuration (and checks it with `nginx -t` when `validate`); resolves its path. */
-  async writeNginxConfig(options: { output?: string; validate?: boolean } = {}): Promise<string> {
+  /**
+   * Writes the nginx configuration (`keep`: leaves the file there as it is) and checks it with
+   * `nginx -t` when `validate`; resolves its path.
+   */
+  async writeNginxConfig(options: { output?: string; validate?: boolean; keep?: boolean } = {}): Promise<string> {
     const file = options.output ?? this.paths.nginxConf;
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, renderNginxConfig(this.config, { runAsRoot: process.getuid?.() === 0 }));
+    if (!options.keep) await writeFile(file, renderNginxConfig(this.config, { runAsRoot: process.getuid?.() === 0 }));
     if (options.validate) {
       await mkdir(this.paths.logs, { recursive: true });
       await mkdir(this.paths.pids, { recursive: true });
@@ -56,7 +59,22 @@ export class Deployment {
     return file;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Writes the state folder's nginx configuration when `start` needs to (see
+   * `nginxConfigPlan`: kept when edited and the YAML did not change, unless `regenerate`),
+   * then checks it with `nginx -t`, always: nginx would refuse a broken one anyway, after the
+   * instances were started.
+   */
+  private async prepareNginxConfig(regenerate: boolean): Promise<void> {
+    const file = this.paths.nginxConf;
+    const existing = await readFile(file, 'utf8').catch(() => undefined);
+    const plan = nginxConfigPlan(existing, renderNginxConfig(this.config, { runAsRoot: process.getuid?.() === 0 }), regenerate);
+    if (plan.why !== undefined) this.say(`nginx: ${file} ${plan.why}`);
+    await this.writeNginxConfig({ validate: true, keep: !plan.write });
+  }
+
+  /** Starts the deployment; `generateNginx` rewrites an edited nginx configuration. */
+  async start(options: { generateNginx?: boolean } = {}): Promise<void> {
     await this.refuseIfRunning();
     await this.checkEntries();
     const taken = await takenPorts([
@@ -65,7 +83,7 @@ export class Deployment {
     ]);
     if (taken.length > 0) throw new DeployError(`ports in use: ${taken.map((t) => `${t.port} (${t.owner})`).join(', ')}`);
     const nginx = await findNginx(this.config.nginx.binary);
-    await this.writeNginxConfig({ validate: true });
+    await this.prepareNginxConfig(options.generateNginx ?? false);
     const env = await this.sharedEnv();
     try {
       for (const instance of this.instances) await this.spawnInstance(instance, env);

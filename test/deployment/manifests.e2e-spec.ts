@@ -153,11 +153,19 @@ describe('compose file', () => {
     expect(conf).toContain('server gateway:8080 max_fails=1 fail_timeout=2s;');
   });
 
+  it('logs paths without their query string, where a WebSocket token travels', async () => {
+    const conf = await readFile(join(ROOT, 'deployment/compose-nginx.conf'), 'utf8');
+    const format = /log_format cliffracer ((?:'[^']*'\s*)+);/.exec(conf)?.[1] ?? '';
+    expect(format).toContain('"$request_method $uri $server_protocol"');
+    expect(format).not.toMatch(/\$(request|request_uri|args|query_string|arg_token)\b/);
+    expect(conf).toContain('access_log /var/log/nginx/access.log cliffracer;');
+  });
+
   it('has an nginx configuration nginx itself accepts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'compose-nginx-'));
     try {
       // The compose host name only resolves inside compose; everything else is checked as it is.
-      const conf = (await readFile(join(ROOT, 'deployment/compose-nginx.conf'), 'utf8')).replace('server gateway:8080 ', 'server 127.0.0.1:8080 ').replace('listen 80;', 'listen 127.0.0.1:18080;');
+      const conf = (await readFile(join(ROOT, 'deployment/compose-nginx.conf'), 'utf8')).replace('server gateway:8080 ', 'server 127.0.0.1:8080 ').replace('listen 80;', 'listen 127.0.0.1:18080;').replace('/var/log/nginx/access.log', join(dir, 'access.log'));
       await writeFile(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\n${conf}`);
       const nginx = await findNginx('nginx');
       await expect(promisify(execFile)(nginx, ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')])).resolves.toBeDefined();

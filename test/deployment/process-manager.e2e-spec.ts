@@ -111,6 +111,32 @@ describe('deployment manager: the sample shop behind nginx', () => {
     expect(tail.stdout.trimEnd().split('\n')).toHaveLength(3);
   });
 
+  it('keeps a token in the query string (the WebSocket\'s ?token=) out of the nginx access log', async () => {
+    const secret = `tok${randomBytes(12).toString('hex')}`;
+    await fetch(`http://127.0.0.1:${nginxPort}/ws?token=${secret}`);
+    await fetch(`http://127.0.0.1:${nginxPort}/health/ready?access_token=${secret}&x=1`);
+    const access = await readFile(join(stateDir(), 'logs/nginx-access.log'), 'utf8');
+    expect(access).toMatch(/"GET \/ws HTTP\/1\.1" \d{3} /);
+    expect(access).toContain('"GET /health/ready HTTP/1.1" 200 ');
+    expect(access).not.toContain(secret);
+  });
+
+  it('says there is no such process when logs names one the deployment does not have', async () => {
+    const unknown = await deploy('logs', file, '--process', 'orders-2');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('no process orders-2 in this deployment; its logs: gateway-0, gateway-1, orders-0, orders-1, payments-0, inventory-0, notifications-0, nginx, nginx-access');
+  });
+
+  it('empties every log with logs-clean while the processes run and write on', async () => {
+    const logs = join(stateDir(), 'logs');
+    const cleaned = await deploy('logs-clean', file);
+    expect(cleaned.code).toBe(0);
+    expect(cleaned.stdout).toContain('emptied 10 log file(s)');
+    expect((await readFile(join(logs, 'nginx-access.log'), 'utf8'))).toBe('');
+    expect((await http('GET', '/health')).status).toBe(200);
+    expect(await readFile(join(logs, 'nginx-access.log'), 'utf8')).toMatch(/^\S+ - - \[[^\]]+\] "GET \/health HTTP\/1\.1" 200 /);
+  });
+
   it('refuses to start what already runs', async () => {
     const again = await deploy('start', file);
     expect(again.code).toBe(1);

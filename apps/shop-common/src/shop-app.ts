@@ -31,6 +31,7 @@ export async function runShopService(module: DynamicModule, config: ShopServiceC
   const app = await createShopApp(module, config, { ...options, logger: new CorrelationLogger() });
   const logger = new Logger('Shop');
   const guards = installProcessGuards(app, { logger });
+  stopWhenOutputCloses(guards);
   try {
     await startShopApp(app, config);
   } catch (error) {
@@ -39,4 +40,21 @@ export async function runShopService(module: DynamicModule, config: ShopServiceC
   }
   const { servers, subjectPrefix } = config.nats;
   logger.log(`${config.instance} ready: HTTP ${await app.getUrl()}, NATS ${[servers].flat().join(',')}, prefix "${subjectPrefix ?? ''}"`);
+}
+
+/**
+ * Output whose reader went away (the demo, or a deployment runner, killed with SIGKILL) fails
+ * every write with EPIPE. Unhandled, each failure is an uncaught exception whose log line fails
+ * again: the process spins at full CPU and ignores SIGTERM. Instead the service shuts down as
+ * on SIGTERM, and what it still writes is dropped.
+ */
+function stopWhenOutputCloses(guards: ReturnType<typeof installProcessGuards>): void {
+  let closed = false;
+  const onError = (): void => {
+    if (closed) return;
+    closed = true;
+    void guards.shutdown('output closed');
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
 }

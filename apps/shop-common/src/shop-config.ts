@@ -13,7 +13,7 @@ export interface ShopServiceConfig {
   auth?: AuthModuleOptions;
   backdoor: BackdoorModuleOptions;
   debug: DebugLoggerModuleOptions;
-  /** The name of this process among the service's instances (`orders-1`). */
+  /** The name of this process among the service's instances (`orders-0`, counted from 0 by the deployment manager). */
   instance: string;
   http: { port: number; host: string };
 }

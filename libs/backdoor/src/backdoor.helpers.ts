@@ -23,7 +23,7 @@ export interface BackdoorTargets {
 export const HELP = `Cliffracer backdoor commands:
   help_backdoor()               this list
   inspect_service()             name, handlers, subjects, uptime, memory
-  inspect_nats()                server, connection state, messages and bytes in/out, subscriptions
+  inspect_nats()                server, connection state, messages and bytes in/out (subscriptions: list_subs())
   list_subs()                   subscriptions and durable consumers, with queue groups
   list_workers()                handlers running now: subject, age, correlation ID
   show_metrics()                per-handler counts, errors, p50/p99

@@ -4,6 +4,8 @@ export { DatabaseTimeoutError, DatabaseWait, isDatabaseTimeoutError } from './er
 export { DatabaseUnavailableError, isDatabaseUnavailableError } from './errors/database-unavailable.error.js';
 export { InjectSecureRepository } from './decorators/inject-secure-repository.decorator.js';
 export { EmbeddedPostgres } from './embedded-postgres.js';
+export { EmbeddedPostgresServer } from './embedded-postgres.server.js';
+export type { EmbeddedPostgresServerOptions } from './embedded-postgres.server.js';
 export { isSecureQueryError, SecureQueryError } from './errors/secure-query.error.js';
 export type { NormalizedSecureRepositoryOptions, SecurePoolOptions, SecureRepositoryModuleOptions } from './interfaces/secure-repository-options.interface.js';
 export type { FindManyOptions, SortDirection } from './query/find-options.js';

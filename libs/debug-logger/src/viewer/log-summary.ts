@@ -1,24 +1,29 @@
 import type { LogEntry } from './log-entry.js';
 
-/** Counts and durations of one operation of one category. */
+/** Counts and durations of one operation of one category, from one kind of entry. */
 export interface SummaryRow {
   category: string;
   operation: string;
+  /** The entries' `msg`: the caller's side of a call (`rpc.call`) apart from the handler's (`rpc.handled`). */
+  entry: string;
   count: number;
   failures: number;
   p50Ms?: number;
   p99Ms?: number;
 }
 
-/** Groups entries by category and operation (or message when there is no operation). */
+/**
+ * Groups entries by category, message and operation (the message stands for the operation when
+ * there is none), so a call's two sides, timed in different processes, stay two rows.
+ */
 export function summarize(entries: Iterable<LogEntry>): SummaryRow[] {
   const groups = new Map<string, { row: SummaryRow; durations: number[] }>();
   for (const entry of entries) {
     const operation = entry.operation ?? entry.msg;
-    const key = `${entry.category}\u0000${operation}`;
+    const key = `${entry.category}\u0000${entry.msg}\u0000${operation}`;
     let group = groups.get(key);
     if (!group) {
-      group = { row: { category: entry.category, operation, count: 0, failures: 0 }, durations: [] };
+      group = { row: { category: entry.category, operation, entry: entry.msg, count: 0, failures: 0 }, durations: [] };
       groups.set(key, group);
     }
     group.row.count += 1;
@@ -27,7 +32,7 @@ export function summarize(entries: Iterable<LogEntry>): SummaryRow[] {
   }
   return [...groups.values()]
     .map(({ row, durations }) => ({ ...row, ...durationPercentiles(durations) }))
-    .sort((a, b) => a.category.localeCompare(b.category) || b.count - a.count);
+    .sort((a, b) => a.category.localeCompare(b.category) || b.count - a.count || a.operation.localeCompare(b.operation) || a.entry.localeCompare(b.entry));
 }
 
 /** Nearest-rank percentiles. */
@@ -44,10 +49,10 @@ export function durationPercentiles(durations: number[]): Pick<SummaryRow, 'p50M
 
 /** The rows as an aligned text table. */
 export function renderSummary(rows: SummaryRow[]): string {
-  const header = ['category', 'operation', 'count', 'failures', 'p50 ms', 'p99 ms'];
-  const cells = rows.map((r) => [r.category, r.operation, String(r.count), String(r.failures), fmt(r.p50Ms), fmt(r.p99Ms)]);
+  const header = ['category', 'operation', 'entry', 'count', 'failures', 'p50 ms', 'p99 ms'];
+  const cells = rows.map((r) => [r.category, r.operation, r.entry, String(r.count), String(r.failures), fmt(r.p50Ms), fmt(r.p99Ms)]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  const line = (c: string[]) => c.map((v, i) => (i < 3 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { getEventListeners } from 'node:events';
 import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tailLines } from './log-tail.js';
+import { tailLines, tailLooks } from './log-tail.js';
 
 describe('tailLines', () => {
   let dir: string;
@@ -56,5 +57,49 @@ describe('tailLines', () => {
     await truncate(file, 'old-1\nold-2\nwhole\n'.length);
     await appendFile(file, '{"after":"the cut"}\n');
     expect(await next()).toBe('{"after":"the cut"}');
+  });
+});
+
+describe('tailLines and tailLooks', () => {
+  it('keeps at most one listener on the abort signal however many times it looks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'log-looks-'));
+    const file = join(dir, 'rpc.jsonl');
+    await writeFile(file, '');
+    const controller = new AbortController();
+    const lines = tailLines([file], controller.signal, 1);
+    try {
+      for (let i = 0; i < 20; i += 1) {
+        const line = lines.next();
+        await appendFile(file, `line-${i}\n`);
+        expect((await line).value).toBe(`line-${i}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      controller.abort();
+      await lines.return(undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('yields the new lines of every file of one look together', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'log-looks-'));
+    const [a, b] = [join(dir, 'a.jsonl'), join(dir, 'b.jsonl')];
+    await writeFile(a, '');
+    await writeFile(b, '');
+    const controller = new AbortController();
+    const looks = tailLooks([a, b], controller.signal, 50);
+    try {
+      expect((await looks.next()).value).toEqual([]);
+      await appendFile(b, 'b-1\n');
+      await appendFile(a, 'a-1\n');
+      let look: string[] = [];
+      while (look.length === 0) look = (await looks.next()).value as string[];
+      expect(look.sort()).toEqual(['a-1', 'b-1']);
+    } finally {
+      controller.abort();
+      await looks.return(undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Where reading a followed file has got to: the end of its last whole line read. */
 interface Followed {
@@ -14,12 +15,21 @@ interface Followed {
  * read from its start. Stops when `signal` aborts.
  */
 export async function* tailLines(files: string[], signal: AbortSignal, pollMs = 250): AsyncGenerator<string> {
+  for await (const look of tailLooks(files, signal, pollMs)) yield* look;
+}
+
+/**
+ * `tailLines` one look at a time: every `pollMs`, the new whole lines of all the files (an
+ * empty list when none grew), so a caller can order lines of several files before printing.
+ */
+export async function* tailLooks(files: string[], signal: AbortSignal, pollMs = 250): AsyncGenerator<string[]> {
   const followed = new Map<string, Followed>();
   for (const file of files) {
     const found = await statOf(file);
     followed.set(file, { ino: found?.ino, offset: found?.size ?? 0 });
   }
   while (!signal.aborted) {
+    const look: string[] = [];
     for (const [file, at] of followed) {
       const found = await statOf(file);
       if (found === undefined) continue;
@@ -30,15 +40,11 @@ export async function* tailLines(files: string[], signal: AbortSignal, pollMs = 
       const end = bytes.lastIndexOf(0x0a);
       if (end === -1) continue;
       at.offset += end + 1;
-      yield* bytes.toString('utf8', 0, end).split('\n');
+      look.push(...bytes.toString('utf8', 0, end).split('\n'));
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollMs);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
-    });
+    yield look;
+    // The timer's abort listener goes when it fires: one per wait would pile up on the signal.
+    await sleep(pollMs, undefined, { signal }).catch(() => undefined);
   }
 }
 

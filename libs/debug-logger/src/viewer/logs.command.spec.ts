@@ -82,9 +82,23 @@ describe('runLogsCommand', () => {
 
   it('summarizes counts, failures and p50/p99 per category and operation', async () => {
     const { lines } = await run('--summary');
-    expect(lines[0]).toMatch(/category\s+operation\s+count\s+failures\s+p50 ms\s+p99 ms/);
-    expect(lines.find((l) => l.includes('orders.get'))).toMatch(/rpc\s+orders\.get\s+2\s+0\s+2\.00\s+8\.00/);
+    expect(lines[0]).toMatch(/category\s+operation\s+entry\s+count\s+failures\s+p50 ms\s+p99 ms/);
+    expect(lines.find((l) => l.includes('orders.get'))).toMatch(/rpc\s+orders\.get\s+rpc\.entry\s+2\s+0\s+2\.00\s+8\.00/);
     expect(lines.find((l) => l.includes('orders.create '))).toMatch(/1\s+1\s+20\.00\s+20\.00/);
+  });
+
+  it("keeps the caller's and the handler's side of a call in rows of their own", async () => {
+    await appendFile(
+      join(dir, '20260101_120000_rpc.jsonl'),
+      [
+        entry('rpc', 6, { msg: 'rpc.call', service: 'gateway', operation: 'orders.pay', duration_ms: 30 }),
+        entry('rpc', 6, { msg: 'rpc.handled', operation: 'orders.pay', duration_ms: 25 }),
+      ].join('\n') + '\n',
+    );
+    const rows = (await run('--summary')).lines.filter((l) => l.includes('orders.pay'));
+    expect(rows).toHaveLength(2);
+    expect(rows.find((l) => l.includes('rpc.call'))).toMatch(/1\s+0\s+30\.00\s+30\.00/);
+    expect(rows.find((l) => l.includes('rpc.handled'))).toMatch(/1\s+0\s+25\.00\s+25\.00/);
   });
 
   it('lists the sessions', async () => {
@@ -102,6 +116,42 @@ describe('runLogsCommand', () => {
     controller.abort();
     await done;
     expect(sink.lines.map((l) => JSON.parse(l).operation)).toEqual(['orders.get', 'orders.create', 'orders.pay']);
+  });
+
+  it('prints new entries of several categories in time order, also when an earlier one arrives later', async () => {
+    const sink = new Sink();
+    const controller = new AbortController();
+    const done = runLogsCommand(['--dir', dir, '--follow', '--json', '--since', '1s'], sink, controller.signal, {});
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const at = (ms: number) => ({ timestamp: new Date(Date.now() + ms).toISOString() });
+    // The events file comes first: it gets the later entries, in the same look and in the next.
+    await appendFile(join(dir, '20260101_120000_events.jsonl'), `${entry('events', 0, { ...at(20), operation: 'second' })}\n`);
+    await appendFile(join(dir, '20260101_120000_rpc.jsonl'), `${entry('rpc', 0, { ...at(0), operation: 'first' })}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await appendFile(join(dir, '20260101_120000_events.jsonl'), `${entry('events', 0, { ...at(100), operation: 'fourth' })}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await appendFile(join(dir, '20260101_120000_rpc.jsonl'), `${entry('rpc', 0, { ...at(-250), operation: 'third' })}\n`);
+    while (!sink.text.includes('fourth')) await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    await done;
+    expect(sink.lines.map((l) => JSON.parse(l).operation)).toEqual(['first', 'second', 'third', 'fourth']);
+  });
+
+  it('says which categories the session does not have, rather than printing nothing', async () => {
+    await expect(run('--category', 'rpc,evnts')).rejects.toThrow('no category evnts in session 20260101_120000; it has events, rpc');
+    await expect(run('--category', 'timers')).rejects.toThrow('no category timers in session 20260101_120000');
+  });
+
+  it('waits with --follow for a framework category the session has not written yet', async () => {
+    const sink = new Sink();
+    const controller = new AbortController();
+    const done = runLogsCommand(['--dir', dir, '--category', 'timers', '--follow', '--json'], sink, controller.signal, {});
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await appendFile(join(dir, '20260101_120000_timers.jsonl'), `${entry('timers', 9, { operation: 'sweep' })}\n`);
+    while (!sink.text.includes('sweep')) await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    await done;
+    expect(sink.lines.map((l) => JSON.parse(l).operation)).toEqual(['sweep']);
   });
 
   it('fails clearly on a missing session and on a bad --since', async () => {

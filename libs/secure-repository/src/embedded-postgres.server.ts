@@ -1,5 +1,16 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * What the server needs of a PGlite database, written out rather than imported: PGlite's own
+ * declarations need Emscripten's types, which a user's strict compile would then have to install.
+ */
+export interface WireDatabase {
+  readonly waitReady: Promise<void>;
+  execProtocolRawStream(message: Uint8Array, options: { onRawData: (data: Uint8Array) => void }): Promise<void>;
+  exec(sql: string): Promise<unknown>;
+  query<T>(sql: string): Promise<{ rows: T[] }>;
+  isInTransaction(): boolean;
+}
 
 /** Protocol codes of the first message of a connection (Postgres protocol, "Message Formats"). */
 const PROTOCOL_3 = 196_608;
@@ -74,13 +85,13 @@ export class EmbeddedPostgresServer {
   private current?: Client;
 
   private constructor(
-    private readonly db: PGlite,
+    private readonly db: WireDatabase,
     private readonly server: Server,
     private readonly idleInTransactionMs: number,
   ) {}
 
   /** Serves `db` (already created) on a loopback port; resolves once it listens. */
-  static async start(db: PGlite, options: EmbeddedPostgresServerOptions = {}): Promise<EmbeddedPostgresServer> {
+  static async start(db: WireDatabase, options: EmbeddedPostgresServerOptions = {}): Promise<EmbeddedPostgresServer> {
     await db.waitReady;
     const server = createServer();
     const served = new EmbeddedPostgresServer(db, server, options.idleInTransactionMs ?? 10_000);

@@ -5,7 +5,7 @@ export { DatabaseUnavailableError, isDatabaseUnavailableError } from './errors/d
 export { InjectSecureRepository } from './decorators/inject-secure-repository.decorator.js';
 export { EmbeddedPostgres } from './embedded-postgres.js';
 export { EmbeddedPostgresServer } from './embedded-postgres.server.js';
-export type { EmbeddedPostgresServerOptions } from './embedded-postgres.server.js';
+export type { EmbeddedPostgresServerOptions, WireDatabase } from './embedded-postgres.server.js';
 export { isSecureQueryError, SecureQueryError } from './errors/secure-query.error.js';
 export type { NormalizedSecureRepositoryOptions, SecurePoolOptions, SecureRepositoryModuleOptions } from './interfaces/secure-repository-options.interface.js';
 export type { FindManyOptions, SortDirection } from './query/find-options.js';

@@ -47,6 +47,7 @@ export async function createHttpService(
   const server = new NatsServer(nats);
   attachNatsServer(app, server);
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  setupHttpFrontDoor(app);
+  // HTTP bodies meet the limits of the service's NATS bodies.
+  setupHttpFrontDoor(app, { payloadLimits: nats.payloadLimits });
   return app;
 }

@@ -37,8 +37,9 @@ export {
 } from './nats-transport.constants.js';
 export { NatsTransportModule } from './nats-transport.module.js';
 export { DEFAULT_NATS_TRANSPORT_OPTIONS, normalizeNatsTransportOptions } from './nats-transport.options.js';
-export { DEFAULT_PAYLOAD_LIMITS } from './nats-transport.limits.js';
-export type { PayloadLimits } from './nats-transport.limits.js';
+export { DEFAULT_PAYLOAD_LIMITS, resolvePayloadLimits } from './nats-transport.limits.js';
+export type { PayloadLimits, ResolvedPayloadLimits } from './nats-transport.limits.js';
+export { checkPayloadLimits } from './wire/json.codec.js';
 export { RefusalLog } from './refusal.log.js';
 export { MIN_NATS_SERVER_VERSION } from './server-version.js';
 export { RpcErrorFilter } from './rpc-error.filter.js';

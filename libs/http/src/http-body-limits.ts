@@ -34,13 +34,16 @@ export function limitHttpBodies(app: NestFastifyApplication, limits: ResolvedPay
 }
 
 // A parsed form: one key per field, an array for a repeated one, strings for values.
-function formBreach(body: unknown, { maxKeys, maxArrayLength, maxStringLength }: ResolvedPayloadLimits): string | undefined {
+function formBreach(body: unknown, { maxKeys, maxArrayLength, maxStringLength, maxValues }: ResolvedPayloadLimits): string | undefined {
   if (body === null || typeof body !== 'object') return undefined;
   const keys = Object.keys(body);
   if (keys.length > maxKeys) return `payload breaks the limit maxKeys (${maxKeys})`;
+  let values = 0;
   for (const key of keys) {
     const value = (body as Record<string, unknown>)[key];
     if (Array.isArray(value) && value.length > maxArrayLength) return `payload breaks the limit maxArrayLength (${maxArrayLength})`;
+    values += Array.isArray(value) ? value.length : 1;
+    if (values > maxValues) return `payload breaks the limit maxValues (${maxValues})`;
     const strings = Array.isArray(value) ? [key, ...value] : [key, value];
     if (strings.some((s) => typeof s === 'string' && s.length > maxStringLength)) return `payload breaks the limit maxStringLength (${maxStringLength})`;
   }

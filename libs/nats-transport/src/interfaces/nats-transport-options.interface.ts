@@ -88,7 +88,7 @@ export interface NatsTransportModuleOptions {
    * Bounds on every request and event body of this service, checked before it is parsed; a
    * handler's own `limits` override them. A body over one is refused with a `ValidationError`
    * naming the limit.
-   * @default DEFAULT_PAYLOAD_LIMITS (depth 32, 1000 keys, 10000 elements, 256 KiB strings)
+   * @default DEFAULT_PAYLOAD_LIMITS (depth 32, 1000 keys, 10000 elements, 256 KiB strings, 20000 values in all)
    */
   payloadLimits?: Partial<PayloadLimits>;
   /**

@@ -30,7 +30,8 @@ type ShopSocket = WebSocket & { [AUTH_USER]?: AuthUser };
  * Bearer` header or `?token=`), or is closed with 4401. A client sends
  * `{ "event": "subscribe", "data": { "topic": "notifications" } }` (customers with
  * `events:read`) and then receives `{ event: <topic>, data, correlationId }` for every NATS
- * event of that topic: all of them for `reservations`, its own for `notifications`.
+ * event of that topic: all of them for `reservations`, its own for `notifications`, until its
+ * token expires: the next event then closes it with 4401.
  */
 @WebSocketGateway({ path: '/ws' })
 export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
@@ -88,6 +89,11 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
     for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 
+  private expired(client: ShopSocket): boolean {
+    const exp = client[AUTH_USER]?.claims.exp;
+    return typeof exp !== 'number' || exp * 1000 <= Date.now();
+  }
+
   private broadcast(topic: string, body: string, correlationId: string | undefined): void {
     let data: unknown;
     try {
@@ -102,6 +108,13 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
     const frame = JSON.stringify({ event: topic, data, correlationId: correlationId ?? null });
     for (const client of this.subscribers.get(topic) ?? []) {
       if (client.readyState !== client.OPEN) continue;
+      // The token was checked when the socket opened; a feed outliving it would outlive its expiry.
+      if (this.expired(client)) {
+        this.failures.record('token expired', 'ws', 'ShopEventsGateway.broadcast');
+        this.handleDisconnect(client);
+        client.close(UNAUTHORIZED_CLOSE, 'unauthorized');
+        continue;
+      }
       if (ownerOnly && client[AUTH_USER]?.sub !== owner) continue;
       client.send(frame);
     }

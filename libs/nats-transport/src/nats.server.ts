@@ -249,6 +249,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       kind: route.kind,
       service: this.options.service,
       subject: subject.slice(this.options.subjectPrefix.length),
+      route: route.subject.slice(this.options.subjectPrefix.length),
       correlationId,
       durationMs: performance.now() - startedAt,
       timeoutMs: route.timeoutMs ?? route.durable?.ackWaitMs ?? this.options.requestTimeoutMs,

@@ -66,7 +66,7 @@ export class EventDelivery {
       return failure;
     }
     const waitMs = backoffAfter(spec, attempt);
-    this.logger.warn?.(`durable event on ${msg.subject} failed (delivery ${attempt} of ${spec.maxDeliver}), redelivering in ${waitMs}ms`);
+    this.refusals.warn(`REDELIVER ${failure.code} ${route.subject}`, `durable event on ${msg.subject} failed (delivery ${attempt} of ${spec.maxDeliver}), redelivering in ${waitMs}ms`);
     msg.nak(waitMs);
     return failure;
   }
@@ -121,7 +121,9 @@ export class EventDelivery {
   private async deadLetterDurable(js: JetStreamClient, route: NatsRoute, msg: JsMsg, wire: WireError, attempt: number, keepHeaders = true): Promise<void> {
     try {
       await js.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
-      this.logger.error(`durable event on ${msg.subject} dead-lettered after ${attempt} deliveries: ${wire.name}: ${wire.message}`);
+      // Once per burst: whoever may publish could otherwise write a line per hostile event. The
+      // dead letter itself carries the error of each one.
+      this.refusals.warn(`DEAD_LETTER ${wire.code} ${route.subject}`, `durable event on ${msg.subject} dead-lettered after ${attempt} deliveries: ${wire.name}: ${wire.message}`);
       // No reason with the TERM: nats-server before 2.10 ignores a `+TERM <reason>` it cannot
       // parse and redelivers the event after its ack wait. The reason travels in the dead letter.
       msg.term();

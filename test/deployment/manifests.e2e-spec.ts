@@ -161,6 +161,12 @@ describe('compose file', () => {
     expect(conf).toContain('access_log /var/log/nginx/access.log cliffracer;');
   });
 
+  it('keeps /metrics and /health/detailed of the gateway off the published port', async () => {
+    const conf = await readFile(join(ROOT, 'deployment/compose-nginx.conf'), 'utf8');
+    expect(conf).toMatch(/location = \/metrics \{\s+return 404;\s+\}/);
+    expect(conf).toMatch(/location = \/health\/detailed \{\s+return 404;\s+\}/);
+  });
+
   it('has an nginx configuration nginx itself accepts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'compose-nginx-'));
     try {

@@ -108,6 +108,8 @@ describe('Kubernetes manifests', () => {
     const docs = await k8sDocs();
     const ingresses = docs.filter((d) => d.kind === 'Ingress');
     expect(ingresses.map((i) => i.spec.rules[0].http.paths[0].backend.service.name)).toEqual(['gateway']);
+    // Only the public routes: /metrics and /health/* are not routed from outside.
+    expect(ingresses[0].spec.rules[0].http.paths.map((p: Doc) => `${p.pathType} ${p.path}`)).toEqual(['Prefix /api', 'Exact /ws']);
     expect(docs.filter((d) => d.kind === 'Service' && d.spec.type === 'LoadBalancer')).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ export { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
 export { NatsUnreachableError } from './errors/nats-unreachable.error.js';
 export { MalformedPayloadError } from './errors/malformed-payload.error.js';
 export { NoRespondersError } from './errors/no-responders.error.js';
+export { OverloadedError } from './errors/overloaded.error.js';
 export { PayloadTooLargeError } from './errors/payload-too-large.error.js';
 export { RemoteError } from './errors/remote.error.js';
 export { RpcTimeoutError } from './errors/rpc-timeout.error.js';

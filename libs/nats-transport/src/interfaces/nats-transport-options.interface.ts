@@ -37,6 +37,18 @@ export interface NatsTransportModuleOptions {
    */
   maxConcurrentEvents?: number;
   /**
+   * Core events that may wait for a slot, past `maxConcurrentEvents`. One more is refused at
+   * once (dead-lettered with `OVERLOADED`, logged once per burst) instead of held in memory:
+   * whoever may publish could otherwise grow the queue without end.
+   * @default 10000
+   */
+  maxQueuedEvents?: number;
+  /**
+   * Bytes of event bodies that may wait for a slot, in all; past it, as `maxQueuedEvents`.
+   * @default 67108864 (64 MiB)
+   */
+  maxQueuedEventBytes?: number;
+  /**
    * Reconnect attempts after the connection is lost; -1 retries forever.
    * @default -1
    */

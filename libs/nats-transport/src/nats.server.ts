@@ -75,6 +75,11 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly delivery: EventDelivery;
   private readonly eventSlots: ConcurrencyLimiter;
   private readonly refusals = new RefusalLog(this.logger);
+  /** RPC requests being handled now, against `maxConcurrentRequests`. */
+  private requests = 0;
+  private readonly requestDone = () => {
+    this.requests -= 1;
+  };
 
   constructor(options: NatsTransportModuleOptions) {
     super();
@@ -209,7 +214,16 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   private onRequest(route: NatsRoute, msg: Msg): void {
-    this.handleTracked(route, msg, () => this.answer(route, msg));
+    if (this.requests >= this.options.maxConcurrentRequests) {
+      this.refuse(route, msg, new OverloadedError(msg.subject, MESSAGES.tooManyRequests(msg.subject, this.options.maxConcurrentRequests)));
+      return;
+    }
+    this.handleTracked(route, msg, () => {
+      this.requests += 1;
+      const work = this.answer(route, msg);
+      work.then(this.requestDone, this.requestDone);
+      return work;
+    });
   }
 
   // Counted in flight from arrival, so shutdown also waits for events still waiting their turn.

@@ -44,6 +44,13 @@ export interface NatsTransportModuleOptions {
    */
   maxQueuedEvents?: number;
   /**
+   * RPC requests one service handles at once. One more is answered at once with `OVERLOADED`
+   * (503, logged once per burst): requests to a handler that waits on something slow, sent
+   * without waiting for their replies, could otherwise pile up without end.
+   * @default 10000
+   */
+  maxConcurrentRequests?: number;
+  /**
    * Bytes of event bodies that may wait for a slot, in all; past it, as `maxQueuedEvents`.
    * @default 67108864 (64 MiB)
    */

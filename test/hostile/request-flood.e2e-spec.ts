@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ERROR_STATUS_HEADER, Rpc } from '@cliffracer/nats-transport';
+import { ERROR_STATUS_HEADER, OverloadedError, Rpc } from '@cliffracer/nats-transport';
 import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
 import { ConsoleLogger, Controller } from '@nestjs/common';
 import { connect, createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node';
@@ -72,6 +72,7 @@ describe('A flood of requests at a stuck handler', () => {
     await waitUntil(() => replies.length === SENT - MAX, 5000);
     expect(replies.every((r) => r.headers?.get(ERROR_STATUS_HEADER) === '503' && r.json<{ code: string }>().code === 'OVERLOADED')).toBe(true);
     expect(logger.lines).toEqual([expect.stringContaining(`request refused: ${MAX} requests are being handled already`)]);
+    await expect(service.client.call('stuck', 'wait', {})).rejects.toBeInstanceOf(OverloadedError);
     service.app.get(StuckController).letGo();
     await waitUntil(() => replies.length === SENT, 5000);
     expect(replies.slice(SENT - MAX).map((r) => r.json())).toEqual(Array(MAX).fill('done'));

@@ -129,7 +129,12 @@ export class EventDelivery {
       msg.term();
     } catch (error) {
       this.logger.error(`could not dead-letter ${msg.subject}, redelivering: ${(error as Error).message}`);
-      msg.nak(backoffAfter(route.durable!, attempt));
+      try {
+        msg.nak(backoffAfter(route.durable!, attempt));
+      } catch {
+        // The connection is gone (a shutdown under way): JetStream redelivers after the ack wait.
+        // Thrown from here, it would be an unhandled rejection of a refused event.
+      }
     }
   }
 

@@ -16,6 +16,30 @@ const route = {
 } as unknown as NatsRoute;
 
 describe('EventDelivery', () => {
+  describe('deliverDurable', () => {
+    it('keeps claiming a long event without throwing from its timer once the connection is closed', async () => {
+      jest.useFakeTimers();
+      try {
+        const logger = new Logger('test');
+        jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+        const delivery = new EventDelivery(normalizeNatsTransportOptions({ service: 'ledger' }), logger, new RefusalLog(logger));
+        let finish!: () => void;
+        const long = { ...route, handler: Object.assign(() => new Promise<void>((resolve) => (finish = resolve)), { isEventHandler: true }) } as unknown as NatsRoute;
+        const working = jest.fn(() => {
+          throw new Error('closed connection');
+        });
+        const msg = { subject: 'ledger.events.entry', data: new TextEncoder().encode('{}'), info: { deliveryCount: 1 }, working, ack: () => undefined } as unknown as JsMsg;
+        const delivered = delivery.deliverDurable(long, msg, {} as JetStreamClient);
+        expect(() => jest.advanceTimersByTime(60_000)).not.toThrow();
+        expect(working).toHaveBeenCalled();
+        finish();
+        await expect(delivered).resolves.toBeUndefined();
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+  });
+
   describe('refuseDurable', () => {
     it('settles without throwing when neither the dead letter nor the redelivery can be sent (connection closed)', async () => {
       const logger = new Logger('test');

@@ -49,7 +49,14 @@ export class EventDelivery {
   async deliverDurable(route: NatsRoute, msg: JsMsg, js: JetStreamClient): Promise<WireError | undefined> {
     const spec = route.durable!;
     // A long handler keeps its claim on the event instead of letting JetStream redeliver it.
-    const beat = setInterval(() => msg.working(), Math.max(500, Math.floor(spec.ackWaitMs / 2)));
+    const beat = setInterval(() => {
+      try {
+        msg.working();
+      } catch {
+        // Connection closed under a handler cut off at the grace deadline: nothing left to claim.
+        // Thrown from a timer, it would be an uncaught exception.
+      }
+    }, Math.max(500, Math.floor(spec.ackWaitMs / 2)));
     let failure: WireError | undefined;
     try {
       failure = await this.run(route, msg);

@@ -1,7 +1,11 @@
 import { checkPayloadLimits, RefusalLog, type ResolvedPayloadLimits } from '@cliffracer/nats-transport';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import type { WebSocket, WebSocketServer } from 'ws';
+
+/** What this adapter uses of a `ws` server and its sockets (typed here: `ws` is the adapter's dependency, not this package's). */
+interface Emitter {
+  on(event: string, listener: (arg: never) => void): unknown;
+}
 
 /** Bytes one WebSocket message may have, as fastify's default `bodyLimit` for an HTTP body. */
 export const DEFAULT_WS_MAX_PAYLOAD = 1024 * 1024;
@@ -37,11 +41,11 @@ export class BoundedWsAdapter extends WsAdapter {
     return super.create(port, { maxPayload: DEFAULT_WS_MAX_PAYLOAD, ...options });
   }
 
-  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
-    server.on('connection', (socket: WebSocket) =>
+  override bindErrorHandler<T extends Emitter>(server: T): T {
+    server.on('connection', (socket: Emitter) =>
       socket.on('error', (error: Error & { code?: string }) => this.refusals.warn(`WS ${error.code ?? error.name}`, `refused a WebSocket frame: ${error.message}`)),
     );
-    server.on('error', (error) => this.logger.error(error));
+    server.on('error', (error: Error) => this.logger.error(error));
     return server;
   }
 }

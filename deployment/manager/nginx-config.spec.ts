@@ -27,6 +27,12 @@ describe('renderNginxConfig', () => {
     expect(conf).toMatch(/location \/ \{\n\s+proxy_pass http:\/\/gateway_backend;/);
   });
 
+  it('answers /metrics and /health/detailed with 404 instead of proxying them', () => {
+    expect(conf).toContain('location = /metrics {\n      return 404;\n    }');
+    expect(conf).toContain('location = /health/detailed {\n      return 404;\n    }');
+    expect(conf).not.toMatch(/location = \/health\/(ready|live)/);
+  });
+
   it('keeps its PID, logs and temp files in the state folder', () => {
     expect(conf).toContain('pid /srv/shop/.local/pids/nginx.pid;');
     expect(conf).toContain('error_log /srv/shop/.local/logs/nginx-error.log warn;');

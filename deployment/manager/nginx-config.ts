@@ -5,7 +5,8 @@ import { planInstances, statePaths } from './deploy-plan.js';
 /**
  * The nginx configuration of a deployment: one upstream per public app (its instances,
  * balanced round robin), WebSocket upgrades on the app's `websocket` path, every other path
- * proxied as HTTP with the client's address and correlation ID passed on. All state (PID,
+ * proxied as HTTP with the client's address and correlation ID passed on, except `/metrics` and
+ * `/health/detailed` (404: for the private network only). All state (PID,
  * logs, temp files) stays in the deployment's state folder.
  */
 export function renderNginxConfig(config: DeployConfig, options: { runAsRoot: boolean }): string {
@@ -21,7 +22,7 @@ export function renderNginxConfig(config: DeployConfig, options: { runAsRoot: bo
     const prefix = i === 0 ? '/' : `/${app.name}/`;
     const upstream = upstreamName(app.name);
     const ws = app.websocket === undefined ? [] : [websocketLocation(app.websocket, upstream)];
-    return [...ws, httpLocation(prefix, upstream)];
+    return [...ws, privateLocations(prefix), httpLocation(prefix, upstream)];
   });
   const body = `${options.runAsRoot ? 'user nobody nogroup;\n' : ''}worker_processes ${config.nginx.workerProcesses};
 pid ${paths.nginxPid};
@@ -115,6 +116,15 @@ function httpLocation(prefix: string, upstream: string): string {
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_next_upstream error timeout http_502 http_503;
     }`;
+}
+
+// `/metrics` and `/health/detailed` are @Public() in the app, for scrapers and probes on the
+// private network, which ask the instances directly: not served to whoever reaches nginx. Exact
+// locations match the normalized URI, so `/health/./detailed` or `%6detrics` are caught too.
+function privateLocations(prefix: string): string {
+  return [`${prefix}metrics`, `${prefix}health/detailed`].map((path) => `    location = ${path} {
+      return 404;
+    }`).join('\n\n');
 }
 
 function websocketLocation(path: string, upstream: string): string {

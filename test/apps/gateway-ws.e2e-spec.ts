@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { TokenService } from '@cliffracer/auth';
+import { RawNatsSocket } from '@cliffracer/testing';
 import { Logger } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { once } from 'node:events';
 import type { WebSocket } from 'ws';
@@ -55,6 +57,41 @@ describe('gateway over WebSocket', () => {
     expect(response.status).toBe(201);
     const pushed = await client.frame((f) => f.event === 'reservations');
     expect(pushed).toMatchObject({ correlationId: 'ws-flow-00001', data: { sku: 'KB-101', quantity: 2 } });
+  });
+
+  it('stops the feed of a connection once its token has expired, closing it with 4401', async () => {
+    // Valid for two seconds: accepted at the handshake and for the subscription, expired at the event.
+    const shortLived = await new JwtService({}).signAsync(
+      { roles: ['customer'], permissions: ['events:read'] },
+      { secret: AUTH.secret, issuer: AUTH.issuer, audience: AUTH.audience, subject: 'ann', expiresIn: 2, algorithm: 'HS256' },
+    );
+    const client = await open(shortLived);
+    await client.subscribe('reservations');
+    const closed = once(client.socket, 'close');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const token = await tokens.issue({ sub: 'bob', roles: ['customer'], permissions: ['orders:write'] });
+    const response = await fetch(`${base}/api/reservations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ sku: 'KB-101', quantity: 1 }),
+    });
+    expect(response.status).toBe(201);
+    expect(((await closed) as [number])[0]).toBe(4401);
+    expect(client.frames.filter((f) => f.event === 'reservations')).toEqual([]);
+  });
+
+  it('drops a feed event with a malformed header block, and still answers calls and pushes the next event', async () => {
+    const client = await open(await tokens.issue({ sub: 'ann', roles: ['customer'], permissions: ['events:read'] }));
+    await client.subscribe('reservations');
+    await using raw = await RawNatsSocket.open(shop.nats.url);
+    // A header name with a space: nats.js throws on reading such headers, in the subscription callback.
+    raw.hpub(`${shop.prefix}.inventory.events.reserved`, undefined, 'NATS/1.0\r\nBad Name: 1\r\n\r\n', '{"sku":"forged"}');
+    await raw.ping();
+    const response = await fetch(`${base}/api/stock/KB-101`);
+    expect(response.status).toBe(200);
+    raw.pub(`${shop.prefix}.inventory.events.reserved`, undefined, '{"sku":"after"}');
+    await raw.ping();
+    await client.frame((f) => f.event === 'reservations' && (f.data as { sku?: string }).sku === 'after');
   });
 
   it('refuses a subscription to a user without the role with a FORBIDDEN exception', async () => {

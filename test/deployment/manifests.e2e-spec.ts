@@ -108,6 +108,8 @@ describe('Kubernetes manifests', () => {
     const docs = await k8sDocs();
     const ingresses = docs.filter((d) => d.kind === 'Ingress');
     expect(ingresses.map((i) => i.spec.rules[0].http.paths[0].backend.service.name)).toEqual(['gateway']);
+    // Only the public routes: /metrics and /health/* are not routed from outside.
+    expect(ingresses[0].spec.rules[0].http.paths.map((p: Doc) => `${p.pathType} ${p.path}`)).toEqual(['Prefix /api', 'Exact /ws']);
     expect(docs.filter((d) => d.kind === 'Service' && d.spec.type === 'LoadBalancer')).toEqual([]);
   });
 });
@@ -159,6 +161,12 @@ describe('compose file', () => {
     expect(format).toContain('"$request_method $uri $server_protocol"');
     expect(format).not.toMatch(/\$(request|request_uri|args|query_string|arg_token)\b/);
     expect(conf).toContain('access_log /var/log/nginx/access.log cliffracer;');
+  });
+
+  it('keeps /metrics and /health/detailed of the gateway off the published port', async () => {
+    const conf = await readFile(join(ROOT, 'deployment/compose-nginx.conf'), 'utf8');
+    expect(conf).toMatch(/location = \/metrics \{\s+return 404;\s+\}/);
+    expect(conf).toMatch(/location = \/health\/detailed \{\s+return 404;\s+\}/);
   });
 
   it('has an nginx configuration nginx itself accepts', async () => {

@@ -27,6 +27,8 @@ class NotesController {
 
 const manyKeys = `{"text":"x",${Array.from({ length: 50_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
 const deep = `{"text":"x","reply":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+// Every container within its own limits, 300,000 values in all (600 KB): walked whole by class-transformer.
+const wide = `{"text":"x","k":[${Array(30).fill(`[${Array(10_000).fill('0').join(',')}]`).join(',')}]}`;
 
 describe('Payload limits', () => {
   let nats: NatsEndpoint;
@@ -55,6 +57,7 @@ describe('Payload limits', () => {
   it.each([
     ['50,000 keys', manyKeys, 'maxKeys (1000)'],
     ['nesting 100,000 deep', deep, 'maxDepth (32)'],
+    ['30 arrays of 10,000 elements', wide, 'maxValues (20000)'],
   ])('refuses %s with a VALIDATION_ERROR naming the limit, within milliseconds', async (_name, body, limit) => {
     const startedAt = performance.now();
     const reply = await raw.request(`${prefix}.notes.add`, body, { timeout: 2000 });

@@ -192,10 +192,13 @@ describe.each(databases)('SecureRepository on %s', (_name, setup) => {
       expect(await db.students.count()).toBe(before);
     });
 
-    it('logs a suspicious field name', async () => {
+    // Once per 10 s per entity: the tests above sent Student such names already, none to Enrolment.
+    it('logs a suspicious field name, once for a burst of them', async () => {
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-      await expect(db.students.findMany({ where: { "name' OR '1'='1": 'x' } as never })).rejects.toThrow(SecureQueryError);
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining("refused a suspicious field name on Student: name' OR '1'='1"));
+      for (let i = 0; i < 100; i++) {
+        await expect(db.enrolments.findMany({ where: { [`course' OR '${i}'='${i}`]: 'x' } as never })).rejects.toThrow(SecureQueryError);
+      }
+      expect(warn.mock.calls.map(([line]) => line)).toEqual(["refused a suspicious field name on Enrolment: course' OR '0'='0"]);
       warn.mockRestore();
     });
   });

@@ -4,7 +4,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 
 const KEPT_DURATIONS = 1000;
 
-/** Counts, failures and recent durations of one handler subject. */
+/** Counts, failures and recent durations of one handler (its subject pattern). */
 interface SubjectStats {
   kind: string;
   count: number;
@@ -46,10 +46,11 @@ export class HandlerStats {
 
   private record(report: HandledReport): void {
     if (report.service !== this.service) return;
-    let s = this.stats.get(report.subject);
+    // Keyed by the handler's pattern, so subjects chosen under a wildcard add no rows.
+    let s = this.stats.get(report.route);
     if (!s) {
       s = { kind: report.kind, count: 0, errors: 0, durations: [] };
-      this.stats.set(report.subject, s);
+      this.stats.set(report.route, s);
     }
     s.count += 1;
     if (report.failed) s.errors += 1;

@@ -28,6 +28,26 @@ describe('CorrelationLogger', () => {
     expect(JSON.parse(out.join(''))).toMatchObject({ context: 'Orders', message: 'created', correlationId: 'cid-8' });
   });
 
+  it('shows control characters of a message escaped, so a value from a caller can neither forge a line nor drive a terminal', () => {
+    const out = captureStdout();
+    // A field name sent by a caller, or a NATS subject (nats-server takes ESC and BEL in subjects).
+    new CorrelationLogger('SecureRepository', { colors: false }).warn('refused a suspicious field name on Student: x\n[Nest] 1  - LOG [Auth] admin logged in\r\u001b]0;pwned\u0007\u009b2J');
+    const text = out.join('');
+    expect(text.trimEnd().split('\n')).toHaveLength(1);
+    expect(text).toContain('x\\n[Nest] 1  - LOG [Auth] admin logged in\\r\\u001b]0;pwned\\u0007\\u009b2J');
+  });
+
+  it('escapes control characters of a stack trace but keeps its lines', () => {
+    const errors: string[] = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
+      errors.push(String(chunk));
+      return true;
+    });
+    captureStdout();
+    new CorrelationLogger('Nats', { colors: false }).error('handler failed', 'MalformedPayloadError: payload is not valid JSON: audit.\u001b[31m\n    at decode (codec.ts:1:2)');
+    expect(errors.at(-1)).toBe('MalformedPayloadError: payload is not valid JSON: audit.\\u001b[31m\n    at decode (codec.ts:1:2)\n');
+  });
+
   it('prints no ID outside a request', () => {
     const out = captureStdout();
     new CorrelationLogger('Boot', { colors: false }).log('ready');

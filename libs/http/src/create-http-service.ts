@@ -1,15 +1,19 @@
-import { attachNatsServer, NatsServer, type NatsTransportModuleOptions } from '@cliffracer/nats-transport';
+import { attachNatsServer, NatsServer, type NatsTransportModuleOptions, resolvePayloadLimits } from '@cliffracer/nats-transport';
 import type { DynamicModule, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { WsAdapter } from '@nestjs/platform-ws';
+import { BoundedWsAdapter } from './bounded-ws.adapter.js';
 import { setupHttpFrontDoor } from './setup-http-front-door.js';
 
 /** How `createHttpService` builds the app. */
 export interface HttpServiceOptions {
   /** Logger of the app. @default Nest's default logger */
   logger?: LoggerService | false;
-  /** Serve the app's `@WebSocketGateway`s over plain WebSocket (`ws`). @default false */
+  /**
+   * Serve the app's `@WebSocketGateway`s over plain WebSocket (`ws`), each message at most
+   * 1 MiB (a gateway's `maxPayload` overrides it) and held to the payload limits (`BoundedWsAdapter`).
+   * @default false
+   */
   websockets?: boolean;
   /**
    * Registers global pipes, guards, interceptors and filters. It runs before the NATS transport
@@ -42,11 +46,12 @@ export async function createHttpService(
   options: HttpServiceOptions = {},
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger: options.logger });
-  if (options.websockets) app.useWebSocketAdapter(new WsAdapter(app));
+  if (options.websockets) app.useWebSocketAdapter(new BoundedWsAdapter(app, resolvePayloadLimits('HttpService', nats.payloadLimits)));
   options.configure?.(app);
   const server = new NatsServer(nats);
   attachNatsServer(app, server);
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  setupHttpFrontDoor(app);
+  // HTTP bodies meet the limits of the service's NATS bodies.
+  setupHttpFrontDoor(app, { payloadLimits: nats.payloadLimits });
   return app;
 }

@@ -1,3 +1,4 @@
+export { BoundedWsAdapter, DEFAULT_WS_MAX_PAYLOAD } from './bounded-ws.adapter.js';
 export { createHttpService } from './create-http-service.js';
 export type { HttpServiceOptions } from './create-http-service.js';
 export { DatabaseHealthIndicator } from './database.health-indicator.js';

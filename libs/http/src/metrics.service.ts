@@ -51,8 +51,9 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
 
   private recordHandled(report: HandledReport): void {
     if (report.service !== this.service) return;
-    this.handled.inc({ kind: report.kind, subject: report.subject, outcome: report.failed ? 'failure' : 'success' });
-    this.handlerSeconds.observe({ kind: report.kind, subject: report.subject }, report.durationMs / 1000);
+    // Labelled by the handler's pattern: a label per subject under a wildcard would grow without end.
+    this.handled.inc({ kind: report.kind, subject: report.route, outcome: report.failed ? 'failure' : 'success' });
+    this.handlerSeconds.observe({ kind: report.kind, subject: report.route }, report.durationMs / 1000);
     this.traffic.record(report.durationMs, report.failed);
   }
 }

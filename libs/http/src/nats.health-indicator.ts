@@ -42,10 +42,12 @@ export class NatsHealthIndicator {
   }
 }
 
-// A PING the server must answer: only then is the connection known to work now.
-async function roundTrip(nc: NatsConnection): Promise<{ server: string }> {
+// A PING the server must answer: only then is the connection known to work now. The answer
+// names no server: readiness is asked through public load balancers too, and the address of
+// NATS inside the network is no business of theirs.
+async function roundTrip(nc: NatsConnection): Promise<Record<string, never>> {
   await nc.flush();
-  return { server: nc.getServer() };
+  return {};
 }
 
 // A transport's `status` replays its last value at once (a ReplaySubject of one), so

@@ -45,4 +45,32 @@ describe('ConcurrencyLimiter', () => {
       await expect(limiter.schedule(async () => 'after')).resolves.toBe('after');
     });
   });
+
+  describe('full', () => {
+    const hold = () => new Promise<void>(() => undefined);
+
+    it('is false while a slot is free, whatever the size', () => {
+      expect(new ConcurrencyLimiter(1, 0, 0).full(1_000_000)).toBe(false);
+    });
+
+    it('is true once maxQueued tasks wait', () => {
+      const limiter = new ConcurrencyLimiter(1, 2);
+      for (let i = 0; i < 2; i++) void limiter.schedule(hold);
+      expect(limiter.full(0)).toBe(false);
+      void limiter.schedule(hold);
+      expect(limiter.full(0)).toBe(true);
+    });
+
+    it('is true when the waiting bytes and the new task would pass maxQueuedBytes, and frees them as tasks start', async () => {
+      const limiter = new ConcurrencyLimiter(1, 100, 1000);
+      let release!: () => void;
+      void limiter.schedule(() => new Promise<void>((resolve) => (release = resolve)));
+      void limiter.schedule(async () => undefined, 600);
+      expect(limiter.full(400)).toBe(false);
+      expect(limiter.full(401)).toBe(true);
+      release();
+      await tick();
+      expect(limiter.full(1000)).toBe(false);
+    });
+  });
 });

@@ -49,7 +49,14 @@ export class EventDelivery {
   async deliverDurable(route: NatsRoute, msg: JsMsg, js: JetStreamClient): Promise<WireError | undefined> {
     const spec = route.durable!;
     // A long handler keeps its claim on the event instead of letting JetStream redeliver it.
-    const beat = setInterval(() => msg.working(), Math.max(500, Math.floor(spec.ackWaitMs / 2)));
+    const beat = setInterval(() => {
+      try {
+        msg.working();
+      } catch {
+        // Connection closed under a handler cut off at the grace deadline: nothing left to claim.
+        // Thrown from a timer, it would be an uncaught exception.
+      }
+    }, Math.max(500, Math.floor(spec.ackWaitMs / 2)));
     let failure: WireError | undefined;
     try {
       failure = await this.run(route, msg);
@@ -66,7 +73,7 @@ export class EventDelivery {
       return failure;
     }
     const waitMs = backoffAfter(spec, attempt);
-    this.logger.warn?.(`durable event on ${msg.subject} failed (delivery ${attempt} of ${spec.maxDeliver}), redelivering in ${waitMs}ms`);
+    this.refusals.warn(`REDELIVER ${failure.code} ${route.subject}`, `durable event on ${msg.subject} failed (delivery ${attempt} of ${spec.maxDeliver}), redelivering in ${waitMs}ms`);
     msg.nak(waitMs);
     return failure;
   }
@@ -121,13 +128,20 @@ export class EventDelivery {
   private async deadLetterDurable(js: JetStreamClient, route: NatsRoute, msg: JsMsg, wire: WireError, attempt: number, keepHeaders = true): Promise<void> {
     try {
       await js.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
-      this.logger.error(`durable event on ${msg.subject} dead-lettered after ${attempt} deliveries: ${wire.name}: ${wire.message}`);
+      // Once per burst: whoever may publish could otherwise write a line per hostile event. The
+      // dead letter itself carries the error of each one.
+      this.refusals.warn(`DEAD_LETTER ${wire.code} ${route.subject}`, `durable event on ${msg.subject} dead-lettered after ${attempt} deliveries: ${wire.name}: ${wire.message}`);
       // No reason with the TERM: nats-server before 2.10 ignores a `+TERM <reason>` it cannot
       // parse and redelivers the event after its ack wait. The reason travels in the dead letter.
       msg.term();
     } catch (error) {
       this.logger.error(`could not dead-letter ${msg.subject}, redelivering: ${(error as Error).message}`);
-      msg.nak(backoffAfter(route.durable!, attempt));
+      try {
+        msg.nak(backoffAfter(route.durable!, attempt));
+      } catch {
+        // The connection is gone (a shutdown under way): JetStream redelivers after the ack wait.
+        // Thrown from here, it would be an unhandled rejection of a refused event.
+      }
     }
   }
 

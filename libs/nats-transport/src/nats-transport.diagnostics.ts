@@ -25,6 +25,11 @@ export interface TimedReport {
 /** After an RPC or event handler finished (published on `NATS_HANDLED_CHANNEL`). */
 export interface HandledReport extends TimedReport {
   kind: 'rpc' | 'event';
+  /**
+   * The handler's subject pattern, without the prefix (`audit.>`; for an RPC, its subject).
+   * Key per-handler figures by it: under a wildcard, `subject` is whatever a publisher chose.
+   */
+  route: string;
 }
 
 /** After a client call got its reply or failed (published on `NATS_CALL_CHANNEL`). */

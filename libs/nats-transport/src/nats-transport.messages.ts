@@ -29,4 +29,7 @@ export const MESSAGES = {
   pingUnanswered: (timeoutMs: number) => `the NATS server did not answer a ping within ${timeoutMs}ms: the connection's reader may have stopped`,
   notConnected: () => 'the NATS server is not started: call listen() first',
   pingFailed: (reason: string) => `the NATS server could not be pinged: ${reason}`,
+  tooManyRequests: (subject: string, max: number) => `request refused: ${max} requests are being handled already: ${subject}`,
+  eventQueueFull: (subject: string, queued: number, maxQueued: number, maxBytes: number) =>
+    `event refused: ${queued} events wait for a slot already (at most ${maxQueued}, ${maxBytes} bytes): ${subject}`,
 } as const;

@@ -14,6 +14,9 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   requestTimeoutMs: 5000,
   shutdownGraceMs: 10000,
   maxConcurrentEvents: 64,
+  maxQueuedEvents: 10_000,
+  maxQueuedEventBytes: 64 * 1024 * 1024,
+  maxConcurrentRequests: 10_000,
   maxReconnectAttempts: -1,
   reconnectTimeWaitMs: 250,
   connectRetry: { maxWaitMs: 60_000, initialDelayMs: 200, maxDelayMs: 5000 },
@@ -40,7 +43,7 @@ export function normalizeNatsTransportOptions(
   if (!/^[A-Za-z0-9_-]+$/.test(merged.durableStream)) {
     throw new InvalidOptionsError(MODULE, `durableStream must be letters, digits, _ or -, got ${JSON.stringify(merged.durableStream)}`);
   }
-  for (const key of ['requestTimeoutMs', 'shutdownGraceMs', 'maxConcurrentEvents', 'reconnectTimeWaitMs', 'durableMaxAgeMs'] as const) {
+  for (const key of ['requestTimeoutMs', 'shutdownGraceMs', 'maxConcurrentEvents', 'maxQueuedEvents', 'maxQueuedEventBytes', 'maxConcurrentRequests', 'reconnectTimeWaitMs', 'durableMaxAgeMs'] as const) {
     assertPositiveInteger(key, merged[key]);
   }
   if (!isValidPrefix(merged.subjectPrefix)) {

@@ -10,6 +10,7 @@ import { durableConsumerName } from './durable/durable-options.js';
 import { durableStreamSettings, ensureDurableStream } from './durable/durable-stream.js';
 import { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
 import { MalformedPayloadError } from './errors/malformed-payload.error.js';
+import { OverloadedError } from './errors/overloaded.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
 import { invokeHandler, withDeadline } from './handler-invoker.js';
@@ -35,7 +36,7 @@ import { headerFault } from './wire/message-headers.js';
 import { INTERNAL_ERROR_CODE, isConvertedWireError, toWireErrorAfterFilters, statusOfWireError, toWireError, type WireError } from './wire/wire-error.js';
 
 /** Codes of input refused before a handler ran: logged once per burst, not once each. */
-const REFUSAL_CODES = new Set(['BAD_PAYLOAD', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE']);
+const REFUSAL_CODES = new Set(['BAD_PAYLOAD', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'OVERLOADED']);
 
 /** A subscription or durable consumer of the server, as tools show it. */
 export interface NatsRouteInfo {
@@ -74,12 +75,18 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly delivery: EventDelivery;
   private readonly eventSlots: ConcurrencyLimiter;
   private readonly refusals = new RefusalLog(this.logger);
+  /** RPC requests being handled now, against `maxConcurrentRequests`. */
+  private requests = 0;
+  private readonly requestDone = () => {
+    this.requests -= 1;
+  };
 
   constructor(options: NatsTransportModuleOptions) {
     super();
     this.options = normalizeNatsTransportOptions(options);
     this.delivery = new EventDelivery(this.options, this.logger, this.refusals);
-    this.eventSlots = new ConcurrencyLimiter(this.options.maxConcurrentEvents);
+    const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes } = this.options;
+    this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes);
   }
 
   /** Nest silently keeps the last of two handlers for one RPC; here that is an error at boot. */
@@ -207,12 +214,27 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   private onRequest(route: NatsRoute, msg: Msg): void {
-    this.handleTracked(route, msg, () => this.answer(route, msg));
+    if (this.requests >= this.options.maxConcurrentRequests) {
+      this.refuse(route, msg, new OverloadedError(msg.subject, MESSAGES.tooManyRequests(msg.subject, this.options.maxConcurrentRequests)));
+      return;
+    }
+    this.handleTracked(route, msg, () => {
+      this.requests += 1;
+      const work = this.answer(route, msg);
+      work.then(this.requestDone, this.requestDone);
+      return work;
+    });
   }
 
   // Counted in flight from arrival, so shutdown also waits for events still waiting their turn.
   private onEvent(route: NatsRoute, msg: Msg): void {
-    this.handleTracked(route, msg, () => this.eventSlots.schedule(() => this.delivery.deliverCore(route, msg, this.nc)));
+    const bytes = msg.data.length;
+    if (this.eventSlots.full(bytes)) {
+      const { maxQueuedEvents, maxQueuedEventBytes } = this.options;
+      this.refuse(route, msg, new OverloadedError(msg.subject, MESSAGES.eventQueueFull(msg.subject, this.eventSlots.queued, maxQueuedEvents, maxQueuedEventBytes)));
+      return;
+    }
+    this.handleTracked(route, msg, () => this.eventSlots.schedule(() => this.delivery.deliverCore(route, msg, this.nc), bytes));
   }
 
   /**
@@ -236,7 +258,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   /** Answers or dead-letters a message refused before any handler saw it, logged once per burst. */
-  private refuse(route: NatsRoute, msg: Msg | JsMsg, error: MalformedPayloadError): void {
+  private refuse(route: NatsRoute, msg: Msg | JsMsg, error: MalformedPayloadError | OverloadedError): void {
     const wire = toWireError(error);
     this.refusals.warn(`${wire.code} ${route.subject}`, `refused message on ${msg.subject}: ${wire.message}`);
     if (route.kind === 'rpc') this.replyError(msg as Msg, wire);
@@ -249,6 +271,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       kind: route.kind,
       service: this.options.service,
       subject: subject.slice(this.options.subjectPrefix.length),
+      route: route.subject.slice(this.options.subjectPrefix.length),
       correlationId,
       durationMs: performance.now() - startedAt,
       timeoutMs: route.timeoutMs ?? route.durable?.ackWaitMs ?? this.options.requestTimeoutMs,

@@ -15,6 +15,7 @@ export class DatabaseFaultLog {
   constructor(
     private readonly windowMs = DEFAULT_WINDOW_MS,
     private readonly now: () => number = Date.now,
+    private readonly level: 'error' | 'warn' = 'error',
   ) {}
 
   /** Logs the fault `key` (`message` gets how many went unreported since), or counts it. */
@@ -25,7 +26,7 @@ export class DatabaseFaultLog {
       window.suppressed += 1;
       return;
     }
-    this.logger.error(message(window?.suppressed ?? 0));
+    this.logger[this.level](message(window?.suppressed ?? 0));
     this.windows.set(key, { openedAt: now, suppressed: 0 });
   }
 }

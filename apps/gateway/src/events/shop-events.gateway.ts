@@ -1,6 +1,6 @@
 import { AUTH_USER, AuthFailures, type AuthUser, bearerOf, Permissions, Roles, TokenService, UnauthorizedError, WS_TOKEN } from '@cliffracer/auth';
 import { CORRELATION_ID_HEADER } from '@cliffracer/correlation';
-import { NatsClient } from '@cliffracer/nats-transport';
+import { NatsClient, RefusalLog } from '@cliffracer/nats-transport';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Msg, Subscription } from '@nats-io/transport-node';
@@ -30,11 +30,14 @@ type ShopSocket = WebSocket & { [AUTH_USER]?: AuthUser };
  * Bearer` header or `?token=`), or is closed with 4401. A client sends
  * `{ "event": "subscribe", "data": { "topic": "notifications" } }` (customers with
  * `events:read`) and then receives `{ event: <topic>, data, correlationId }` for every NATS
- * event of that topic: all of them for `reservations`, its own for `notifications`.
+ * event of that topic: all of them for `reservations`, its own for `notifications`, until its
+ * token expires: the next event then closes it with 4401.
  */
 @WebSocketGateway({ path: '/ws' })
 export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('ShopEvents');
+  // Whoever may publish on a topic's subject chooses what arrives: dropped events are logged once per burst.
+  private readonly dropped = new RefusalLog(this.logger);
   private readonly subscribers = new Map<string, Set<ShopSocket>>(Object.keys(SHOP_TOPICS).map((topic) => [topic, new Set()]));
   private readonly subscriptions: Subscription[] = [];
 
@@ -48,8 +51,19 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
   async onApplicationBootstrap(): Promise<void> {
     const nc = await this.client.connect();
     for (const [topic, { subject }] of Object.entries(SHOP_TOPICS)) {
+      // Nothing may throw out of a subscription callback: it would close the reader of the
+      // client's connection, and every call of the gateway would time out from then on.
       const callback = (error: Error | null, msg: Msg) => {
-        if (error === null) this.broadcast(topic, msg.string(), msg.headers?.get(CORRELATION_ID_HEADER));
+        if (error !== null) return;
+        let correlationId: string | undefined;
+        try {
+          // nats.js decodes headers on first read and throws on a malformed block.
+          correlationId = msg.headers?.get(CORRELATION_ID_HEADER);
+        } catch {
+          this.dropped.warn(`headers ${topic}`, `dropped a ${topic} event whose headers cannot be decoded`);
+          return;
+        }
+        this.broadcast(topic, msg.string(), correlationId);
       };
       this.subscriptions.push(nc.subscribe(`${this.client.options.subjectPrefix}${subject}`, { callback }));
     }
@@ -86,6 +100,12 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
 
   onModuleDestroy(): void {
     for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.dropped.flush();
+  }
+
+  private expired(client: ShopSocket): boolean {
+    const exp = client[AUTH_USER]?.claims.exp;
+    return typeof exp !== 'number' || exp * 1000 <= Date.now();
   }
 
   private broadcast(topic: string, body: string, correlationId: string | undefined): void {
@@ -93,7 +113,7 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
     try {
       data = JSON.parse(body);
     } catch {
-      this.logger.warn(`dropped a ${topic} event that is not JSON`);
+      this.dropped.warn(`json ${topic}`, `dropped a ${topic} event that is not JSON`);
       return;
     }
     // An owner topic's event goes only to the sockets of the customer it names.
@@ -102,6 +122,13 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
     const frame = JSON.stringify({ event: topic, data, correlationId: correlationId ?? null });
     for (const client of this.subscribers.get(topic) ?? []) {
       if (client.readyState !== client.OPEN) continue;
+      // The token was checked when the socket opened; a feed outliving it would outlive its expiry.
+      if (this.expired(client)) {
+        this.failures.record('token expired', 'ws', 'ShopEventsGateway.broadcast');
+        this.handleDisconnect(client);
+        client.close(UNAUTHORIZED_CLOSE, 'unauthorized');
+        continue;
+      }
       if (ownerOnly && client[AUTH_USER]?.sub !== owner) continue;
       client.send(frame);
     }

@@ -37,6 +37,25 @@ export interface NatsTransportModuleOptions {
    */
   maxConcurrentEvents?: number;
   /**
+   * Core events that may wait for a slot, past `maxConcurrentEvents`. One more is refused at
+   * once (dead-lettered with `OVERLOADED`, logged once per burst) instead of held in memory:
+   * whoever may publish could otherwise grow the queue without end.
+   * @default 10000
+   */
+  maxQueuedEvents?: number;
+  /**
+   * RPC requests one service handles at once. One more is answered at once with `OVERLOADED`
+   * (503, logged once per burst): requests to a handler that waits on something slow, sent
+   * without waiting for their replies, could otherwise pile up without end.
+   * @default 10000
+   */
+  maxConcurrentRequests?: number;
+  /**
+   * Bytes of event bodies that may wait for a slot, in all; past it, as `maxQueuedEvents`.
+   * @default 67108864 (64 MiB)
+   */
+  maxQueuedEventBytes?: number;
+  /**
    * Reconnect attempts after the connection is lost; -1 retries forever.
    * @default -1
    */
@@ -88,7 +107,7 @@ export interface NatsTransportModuleOptions {
    * Bounds on every request and event body of this service, checked before it is parsed; a
    * handler's own `limits` override them. A body over one is refused with a `ValidationError`
    * naming the limit.
-   * @default DEFAULT_PAYLOAD_LIMITS (depth 32, 1000 keys, 10000 elements, 256 KiB strings)
+   * @default DEFAULT_PAYLOAD_LIMITS (depth 32, 1000 keys, 10000 elements, 256 KiB strings, 20000 values in all)
    */
   payloadLimits?: Partial<PayloadLimits>;
   /**

@@ -1,5 +1,6 @@
 import { MalformedPayloadError } from '../errors/malformed-payload.error.js';
 import { NoRespondersError } from '../errors/no-responders.error.js';
+import { OverloadedError } from '../errors/overloaded.error.js';
 import { PayloadTooLargeError } from '../errors/payload-too-large.error.js';
 import { RemoteError } from '../errors/remote.error.js';
 import { RpcTimeoutError } from '../errors/rpc-timeout.error.js';
@@ -7,7 +8,7 @@ import { ValidationError } from '../errors/validation.error.js';
 import type { ErrorClass } from '../interfaces/error-class.interface.js';
 import type { WireError } from './wire-error.js';
 
-const BUILT_IN: ErrorClass[] = [ValidationError, RpcTimeoutError, NoRespondersError, MalformedPayloadError, PayloadTooLargeError];
+const BUILT_IN: ErrorClass[] = [ValidationError, RpcTimeoutError, NoRespondersError, MalformedPayloadError, PayloadTooLargeError, OverloadedError];
 
 /**
  * Rebuilds errors that arrive in replies: a class this side knows (built-in or registered

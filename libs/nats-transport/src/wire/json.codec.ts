@@ -27,13 +27,7 @@ export function encodePayload(value: unknown): Uint8Array | string {
  */
 export function decodePayload(data: Uint8Array, subject: string, limits?: ResolvedPayloadLimits): unknown {
   if (data.length === 0) return undefined;
-  if (limits !== undefined) {
-    const breach = findLimitBreach(data, limits);
-    if (breach !== undefined) {
-      const message = MESSAGES.payloadLimit(breach.limit, breach.max);
-      throw new ValidationError([{ field: 'payload', messages: [message] }], `${message}: ${subject}`);
-    }
-  }
+  if (limits !== undefined) checkPayloadLimits(data, limits, subject);
   let text: string;
   let value: unknown;
   try {
@@ -47,6 +41,18 @@ export function decodePayload(data: Uint8Array, subject: string, limits?: Resolv
     if (key !== undefined) throw new MalformedPayloadError(MESSAGES.hostileKey(subject, key));
   }
   return value;
+}
+
+/**
+ * Throws a `ValidationError` naming the first limit a JSON body breaks, read from its raw bytes
+ * without parsing it; `where` (a subject, a route) ends the message. Other doors than NATS (an
+ * HTTP body parser) call it to hold their bodies to the same limits before they parse them.
+ */
+export function checkPayloadLimits(data: Uint8Array, limits: ResolvedPayloadLimits, where: string): void {
+  const breach = findLimitBreach(data, limits);
+  if (breach === undefined) return;
+  const message = MESSAGES.payloadLimit(breach.limit, breach.max);
+  throw new ValidationError([{ field: 'payload', messages: [message] }], `${message}: ${where}`);
 }
 
 // Iterative walk: a deeply nested payload must not overflow the stack.

@@ -34,6 +34,13 @@ describe('findLimitBreach', () => {
     expect(findLimitBreach(bytes(text), small)?.limit).toBe(limit);
   });
 
+  it('names maxValues when containers within their own limits hold too many values in all', () => {
+    const limits = resolvePayloadLimits('test', { maxValues: 10 });
+    expect(findLimitBreach(bytes('[[1,2,3],[4,5,6],[7,8,9]]'), limits)).toEqual({ limit: 'maxValues', max: 10 });
+    expect(findLimitBreach(bytes('[{},{},{},{},{},{},{},{},{},{}]'), limits)?.limit).toBe('maxValues');
+    expect(findLimitBreach(bytes('[[1,2,3],[4,5,6]]'), limits)).toBeUndefined();
+  });
+
   it('passes a body within every limit', () => {
     expect(findLimitBreach(bytes('{"a":[1,2,3,4],"b":{"c":"abcde"},"d":"x"}'), small)).toBeUndefined();
   });

@@ -16,17 +16,20 @@ export interface LimitBreach {
 
 /**
  * Finds the first limit a JSON body breaks, reading its bytes once without parsing: depth from
- * brackets, counts from commas, string lengths between quotes (found by the native `indexOf`).
+ * brackets, counts (per container and in all) from brackets and commas, string lengths between
+ * quotes (found by the native `indexOf`).
  * It stops at the first breach, so 50,000 keys cost the bytes up to key 1,001. Bodies that are
  * not JSON may pass; the parser refuses them next.
  */
 export function findLimitBreach(data: Uint8Array, limits: ResolvedPayloadLimits): LimitBreach | undefined {
   if (data.length < limits.scanFromBytes) return undefined;
-  const { maxDepth, maxKeys, maxArrayLength, maxStringLength } = limits;
+  const { maxDepth, maxKeys, maxArrayLength, maxStringLength, maxValues } = limits;
   // Per open container: its kind and the commas seen at its level.
   const kinds: number[] = [];
   const commas: number[] = [];
   let depth = 0;
+  // Every bracket that opens a container and every comma inside one: a value of the body.
+  let values = 0;
   for (let i = 0; i < data.length; i++) {
     const c = data[i];
     if (c === QUOTE) {
@@ -35,11 +38,13 @@ export function findLimitBreach(data: Uint8Array, limits: ResolvedPayloadLimits)
       i = end;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (++depth > maxDepth) return { limit: 'maxDepth', max: maxDepth };
+      if (++values > maxValues) return { limit: 'maxValues', max: maxValues };
       kinds[depth] = c;
       commas[depth] = 0;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
     } else if (c === COMMA && depth > 0) {
+      if (++values > maxValues) return { limit: 'maxValues', max: maxValues };
       const elements = ++commas[depth] + 1;
       if (kinds[depth] === OPEN_OBJECT ? elements > maxKeys : elements > maxArrayLength) {
         return kinds[depth] === OPEN_OBJECT ? { limit: 'maxKeys', max: maxKeys } : { limit: 'maxArrayLength', max: maxArrayLength };

@@ -22,8 +22,8 @@ const JSON_TYPES = new Set(['json', 'jsonb', 'simple-json']);
 const WHOLE_NUMBER = /^-?(0|[1-9][0-9]{0,19})$/;
 const DECIMAL_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$/;
-const TIME = /^[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$/;
+const TIMESTAMP = /^([0-9]{4})-([0-9]{2})-([0-9]{2})([T ]([0-9]{2}):([0-9]{2})(:([0-9]{2})(\.[0-9]{1,6})?)?)?(Z|[+-]([0-9]{2})(:?([0-9]{2}))?)?$/;
+const TIME = /^([0-9]{2}):([0-9]{2})(:([0-9]{2})(\.[0-9]{1,6})?)?(Z|[+-]([0-9]{2})(:?([0-9]{2}))?)?$/;
 /** Postgres stores no NUL in text, and turns a lone surrogate into U+FFFD without a word. */
 const NUL = /\0/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -37,8 +37,8 @@ export function columnCheck(column: ColumnMetadata, type: string): ColumnCheck {
   if (TEXT_TYPES.has(type)) return textCheck(maxLength(column, type));
   if (type === 'uuid') return (value) => (typeof value === 'string' && UUID.test(value) ? undefined : 'must be a UUID');
   if (type === 'boolean') return (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
-  if (TIMESTAMP_TYPES.has(type)) return stringOrDateCheck(TIMESTAMP, 'must be a Date or an ISO 8601 date-time');
-  if (TIME_TYPES.has(type)) return (value) => (typeof value === 'string' && TIME.test(value) ? undefined : 'must be a time of day (HH:MM[:SS])');
+  if (TIMESTAMP_TYPES.has(type)) return stringOrDateCheck(isTimestamp, 'must be a Date or an ISO 8601 date-time');
+  if (TIME_TYPES.has(type)) return (value) => (typeof value === 'string' && isTime(value) ? undefined : 'must be a time of day (HH:MM[:SS])');
   if (type === 'enum') return enumCheck(column.enum ?? []);
   return cleanTextReason;
 }
@@ -96,8 +96,36 @@ function cleanTextReason(value: unknown): string | undefined {
   return undefined;
 }
 
-function stringOrDateCheck(pattern: RegExp, reason: string): ColumnCheck {
-  return (value) => (value instanceof Date || (typeof value === 'string' && pattern.test(value)) ? undefined : reason);
+function stringOrDateCheck(fits: (value: string) => boolean, reason: string): ColumnCheck {
+  return (value) => (value instanceof Date || (typeof value === 'string' && fits(value)) ? undefined : reason);
+}
+
+/**
+ * An ISO 8601 date-time that is on the calendar, as Postgres reads it: `2021-02-29`, year 0,
+ * hour 25 or an offset of +99:99 have the shape but Postgres refuses them (22008, 22009).
+ */
+function isTimestamp(value: string): boolean {
+  const m = TIMESTAMP.exec(value);
+  if (m === null) return false;
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = [1, 2, 3, 5, 6, 8, 11, 13].map((i) => Number(m[i] ?? 0));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (year < 1 || days === undefined || day < 1 || day > days) return false;
+  return onTheClock(hour, minute, second, offsetHours, offsetMinutes);
+}
+
+/** A time of day as Postgres reads it: not `25:00` or `10:61`. */
+function isTime(value: string): boolean {
+  const m = TIME.exec(value);
+  if (m === null) return false;
+  const [hour, minute, second, offsetHours, offsetMinutes] = [1, 2, 4, 7, 9].map((i) => Number(m[i] ?? 0));
+  return onTheClock(hour, minute, second, offsetHours, offsetMinutes);
+}
+
+// 24:00:00 is midnight at the end of the day; 60 seconds is a leap second; offsets reach ±15:59.
+function onTheClock(hour: number, minute: number, second: number, offsetHours: number, offsetMinutes: number): boolean {
+  if (hour > 24 || (hour === 24 && minute + second > 0) || minute > 59 || second > 60) return false;
+  return offsetHours <= 15 && offsetMinutes <= 59;
 }
 
 function enumCheck(values: ReadonlyArray<string | number>): ColumnCheck {

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Event } from '@cliffracer/nats-transport';
+import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { ConsoleLogger, Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+/** A handler that holds every event until the test lets them go. */
+@Controller()
+class SlowController {
+  started = 0;
+  private release!: () => void;
+  private readonly released = new Promise<void>((resolve) => (this.release = resolve));
+
+  @Event('slow.events.tick')
+  async tick(@Payload() _body: unknown) {
+    this.started++;
+    await this.released;
+  }
+
+  letGo(): void {
+    this.release();
+  }
+}
+
+class CountingLogger extends ConsoleLogger {
+  readonly lines: string[] = [];
+  override warn(message: unknown): void {
+    this.lines.push(String(message));
+  }
+  override error(message: unknown): void {
+    this.lines.push(String(message));
+  }
+  override log(): void {}
+}
+
+const PUBLISHED = 1000;
+
+// Before the queue was bounded, 200,000 events of 2 KB at a slow handler grew the process by 850 MB.
+describe('A flood of events at a slow handler', () => {
+  let nats: NatsEndpoint;
+  let service: TestApp;
+  let raw: NatsConnection;
+  let prefix: string;
+  const logger = new CountingLogger();
+
+  beforeAll(async () => {
+    nats = await ensureNats();
+    prefix = uniquePrefix();
+    service = await createTestApp({
+      nats: { service: 'slow', servers: nats.url, subjectPrefix: prefix, maxConcurrentEvents: 2, maxQueuedEvents: 100, maxQueuedEventBytes: 1024 * 1024 },
+      controllers: [SlowController],
+      logger,
+    });
+    raw = await connect({ servers: nats.url });
+  });
+
+  afterAll(async () => {
+    service?.app.get(SlowController).letGo();
+    await raw?.close();
+    await service?.close();
+    await nats?.release();
+  });
+
+  it('queues up to maxQueuedEvents, dead-letters the rest as OVERLOADED with one log line, and handles those queued', async () => {
+    const controller = service.app.get(SlowController);
+    const deadLetters = raw.subscribe(`${prefix}.cliffracer.dead-letter.slow.events.tick`);
+    await raw.flush();
+    for (let i = 0; i < PUBLISHED; i++) raw.publish(`${prefix}.slow.events.tick`, JSON.stringify({ i }));
+    await raw.flush();
+    await waitUntil(() => deadLetters.getReceived() === PUBLISHED - 102, 5000);
+    expect(service.server.inFlight.size).toBe(102);
+    expect(logger.lines).toHaveLength(1);
+    expect(logger.lines[0]).toContain('event refused: 100 events wait for a slot already (at most 100, 1048576 bytes)');
+    controller.letGo();
+    await waitUntil(() => controller.started === 102, 5000);
+    await waitUntil(() => service.server.inFlight.size === 0, 5000);
+  });
+});

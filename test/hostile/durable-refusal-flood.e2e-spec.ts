@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Event } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, type NatsEndpoint, removeDurableStream, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
-import { ConsoleLogger, Controller } from '@nestjs/common';
+import { CapturingLogger, createTestApp, ensureNats, type NatsEndpoint, removeDurableStream, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
@@ -15,17 +15,6 @@ class LedgerController {
   }
 }
 
-class CountingLogger extends ConsoleLogger {
-  readonly lines: string[] = [];
-  override warn(message: unknown): void {
-    this.lines.push(String(message));
-  }
-  override error(message: unknown): void {
-    this.lines.push(String(message));
-  }
-  override log(): void {}
-}
-
 const REFUSED = 500;
 
 describe('A flood of refused durable events', () => {
@@ -33,7 +22,7 @@ describe('A flood of refused durable events', () => {
   let service: TestApp;
   let raw: NatsConnection;
   let prefix: string;
-  const logger = new CountingLogger();
+  const logger = new CapturingLogger();
 
   beforeAll(async () => {
     nats = await ensureNats();

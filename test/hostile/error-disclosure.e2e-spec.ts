@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CliffracerError } from '@cliffracer/common';
 import { type RemoteError, Rpc } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
-import { Controller, ConsoleLogger, NotFoundException } from '@nestjs/common';
+import { CapturingLogger, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import { Controller, NotFoundException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -58,15 +58,6 @@ class LeakyController {
   }
 }
 
-class CapturingLogger extends ConsoleLogger {
-  readonly errors: string[] = [];
-  override error(message: unknown, ...rest: unknown[]): void {
-    this.errors.push([message, ...rest].map(String).join(' '));
-  }
-  override warn(): void {}
-  override log(): void {}
-}
-
 describe('Errors that cross the wire', () => {
   let nats: NatsEndpoint;
   let service: TestApp;
@@ -95,14 +86,14 @@ describe('Errors that cross the wire', () => {
     ['a string', 'a_string', 'internal detail'],
     ['null', 'null_value', 'non-error thrown: null'],
   ])('sends %s as a generic InternalError and logs it once with its correlation ID', async (_name, method, detail) => {
-    logger.errors.length = 0;
+    logger.lines.length = 0;
     const error = (await service.client.call('leaky', method).catch((e: unknown) => e)) as RemoteError;
     expect(error).toMatchObject({ name: 'RemoteError', remoteName: 'InternalError', code: 'INTERNAL', message: 'Internal server error' });
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain(detail);
-    expect(logger.errors).toHaveLength(1);
-    expect(logger.errors[0]).toContain(`leaky.${method}`);
-    expect(logger.errors[0]).toMatch(/correlation [0-9a-f-]{36}/);
-    expect(logger.errors[0]).toContain(detail);
+    expect(logger.lines).toHaveLength(1);
+    expect(logger.lines[0]).toContain(`leaky.${method}`);
+    expect(logger.lines[0]).toMatch(/correlation [0-9a-f-]{36}/);
+    expect(logger.lines[0]).toContain(detail);
   });
 
   it.each([
@@ -111,9 +102,9 @@ describe('Errors that cross the wire', () => {
     ['a Nest HttpException', 'nest_http', { code: 'NOT_FOUND', message: 'no such order' }],
     ['a Nest RpcException', 'nest_rpc', { remoteName: 'Legacy', code: 'LEGACY', message: 'legacy failure' }],
   ])('sends %s with its own message, unlogged', async (_name, method, expected) => {
-    logger.errors.length = 0;
+    logger.lines.length = 0;
     const error = await service.client.call('leaky', method).catch((e: unknown) => e);
     expect(error).toMatchObject(expected);
-    expect(logger.errors).toHaveLength(0);
+    expect(logger.lines).toHaveLength(0);
   });
 });

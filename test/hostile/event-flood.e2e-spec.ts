@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Event } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
-import { ConsoleLogger, Controller } from '@nestjs/common';
+import { CapturingLogger, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
@@ -23,17 +23,6 @@ class SlowController {
   }
 }
 
-class CountingLogger extends ConsoleLogger {
-  readonly lines: string[] = [];
-  override warn(message: unknown): void {
-    this.lines.push(String(message));
-  }
-  override error(message: unknown): void {
-    this.lines.push(String(message));
-  }
-  override log(): void {}
-}
-
 const PUBLISHED = 1000;
 
 // Before the queue was bounded, 200,000 events of 2 KB at a slow handler grew the process by 850 MB.
@@ -42,7 +31,7 @@ describe('A flood of events at a slow handler', () => {
   let service: TestApp;
   let raw: NatsConnection;
   let prefix: string;
-  const logger = new CountingLogger();
+  const logger = new CapturingLogger();
 
   beforeAll(async () => {
     nats = await ensureNats();

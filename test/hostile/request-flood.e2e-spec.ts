@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ERROR_STATUS_HEADER, OverloadedError, Rpc } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
-import { ConsoleLogger, Controller } from '@nestjs/common';
+import { CapturingLogger, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { Controller } from '@nestjs/common';
 import { connect, createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node';
 
 /** An RPC that waits on something slow: it answers once the test lets it go. */
@@ -21,17 +21,6 @@ class StuckController {
   }
 }
 
-class CountingLogger extends ConsoleLogger {
-  readonly lines: string[] = [];
-  override warn(message: unknown): void {
-    this.lines.push(String(message));
-  }
-  override error(message: unknown): void {
-    this.lines.push(String(message));
-  }
-  override log(): void {}
-}
-
 const SENT = 200;
 const MAX = 50;
 
@@ -40,7 +29,7 @@ describe('A flood of requests at a stuck handler', () => {
   let nats: NatsEndpoint;
   let service: TestApp;
   let raw: NatsConnection;
-  const logger = new CountingLogger();
+  const logger = new CapturingLogger();
 
   beforeAll(async () => {
     nats = await ensureNats();

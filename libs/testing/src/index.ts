@@ -18,3 +18,4 @@ export type { TestApp, TestAppOptions } from './test-app.js';
 export { uniquePrefix } from './unique-prefix.js';
 export { waitUntil } from './wait-until.js';
 export { RawNatsSocket } from './raw-nats.socket.js';
+export { CapturingLogger } from './capturing.logger.js';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitUntil } from '@cliffracer/testing';
+import { collectLines } from '../support/fixture-process.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const NEST_CLI = join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js');
@@ -65,15 +66,7 @@ export class ChildService {
   readonly exited: Promise<number | null>;
 
   private constructor(private readonly child: ChildProcess) {
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let rest = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const parts = (rest + chunk).split('\n');
-        rest = parts.pop()!;
-        this.lines.push(...parts);
-      });
-    }
+    collectLines(child, this.lines);
     this.exited = once(child, 'close').then(([code]) => code as number | null);
   }
 

@@ -33,24 +33,29 @@ export async function buildFixture(source: string): Promise<string> {
   return built;
 }
 
+/** Appends a child's output to `lines`, line by line (stdout and stderr in arrival order). */
+export function collectLines(child: ChildProcess, lines: string[]): void {
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop()!;
+      lines.push(...parts);
+    });
+    stream.on('end', () => {
+      if (rest !== '') lines.push(rest);
+    });
+  }
+}
+
 /** A built fixture service as a child process, its output kept line by line (stdout and stderr in arrival order). */
 export class FixtureProcess {
   readonly lines: string[] = [];
   readonly exited: Promise<Exit>;
 
   protected constructor(private readonly child: ChildProcess) {
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let rest = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        const parts = (rest + chunk).split('\n');
-        rest = parts.pop()!;
-        this.lines.push(...parts);
-      });
-      stream.on('end', () => {
-        if (rest !== '') this.lines.push(rest);
-      });
-    }
+    collectLines(child, this.lines);
     this.exited = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   }
 

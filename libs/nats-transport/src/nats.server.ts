@@ -1,8 +1,7 @@
 import { acceptCorrelationId, CORRELATION_ID_HEADER, CorrelationContext } from '@cliffracer/correlation';
-import { CliffracerError } from '@cliffracer/common';
 import { Logger } from '@nestjs/common';
-import { type CustomTransportStrategy, type MessageHandler, NatsContext, Server } from '@nestjs/microservices';
-import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { EventEmitter } from 'node:events';
 import { type JetStreamClient, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DurableConsumer } from './durable/durable-consumer.js';
@@ -11,9 +10,8 @@ import { durableStreamSettings, ensureDurableStream } from './durable/durable-st
 import { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
 import { MalformedPayloadError } from './errors/malformed-payload.error.js';
 import { OverloadedError } from './errors/overloaded.error.js';
-import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
-import { invokeHandler, withDeadline } from './handler-invoker.js';
+import { withDeadline } from './handler-invoker.js';
 import { ConcurrencyLimiter } from './concurrency.limiter.js';
 import { EventDelivery } from './event-delivery.js';
 import { handledChannel, type HandledReport } from './nats-transport.diagnostics.js';
@@ -24,19 +22,13 @@ import type {
 } from './interfaces/nats-transport-options.interface.js';
 import { closeConnection, connectNats, NatsStatus, settlesWithin, watchConnection } from './nats-connection.js';
 import { buildRoutes, type NatsRoute } from './nats-routes.js';
-import { ERROR_MESSAGE_HEADER, ERROR_STATUS_HEADER } from './nats-transport.constants.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { RefusalLog } from './refusal.log.js';
+import { RequestReplies } from './request-replies.js';
 import { warnIfServerTooOld } from './server-version.js';
-import { logInternalFailure } from './wire/internal-failure.log.js';
-import { decodePayload, encodePayload } from './wire/json.codec.js';
-import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
 import { headerFault } from './wire/message-headers.js';
-import { INTERNAL_ERROR_CODE, isConvertedWireError, toWireErrorAfterFilters, statusOfWireError, toWireError, type WireError } from './wire/wire-error.js';
-
-/** Codes of input refused before a handler ran: logged once per burst, not once each. */
-const REFUSAL_CODES = new Set(['BAD_PAYLOAD', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'OVERLOADED']);
+import { toWireError, type WireError } from './wire/wire-error.js';
 
 /** A subscription or durable consumer of the server, as tools show it. */
 export interface NatsRouteInfo {
@@ -58,8 +50,8 @@ export interface NatsRouteInfo {
  *
  * @example
  * const app = await NestFactory.createMicroservice(AppModule, { strategy: new NatsServer({ service: 'orders' }) });
- * app.enableShutdownHooks();
- * await app.listen();
+ * const guards = installProcessGuards(app);   // SIGTERM: stop taking messages, finish in-flight, drain
+ * await app.listen().catch((error) => guards.abortStart(error));
  */
 export class NatsServer extends Server<Record<string, Function>, NatsStatus> implements CustomTransportStrategy {
   protected override readonly logger = new Logger(NatsServer.name);
@@ -75,6 +67,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly delivery: EventDelivery;
   private readonly eventSlots: ConcurrencyLimiter;
   private readonly refusals = new RefusalLog(this.logger);
+  private readonly replies: RequestReplies;
   /** RPC requests being handled now, against `maxConcurrentRequests`. */
   private requests = 0;
   private readonly requestDone = () => {
@@ -85,6 +78,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     super();
     this.options = normalizeNatsTransportOptions(options);
     this.delivery = new EventDelivery(this.options, this.logger, this.refusals);
+    this.replies = new RequestReplies(this.options, this.logger, this.refusals, () => this.nc);
     const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes } = this.options;
     this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes);
   }
@@ -220,7 +214,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     }
     this.handleTracked(route, msg, () => {
       this.requests += 1;
-      const work = this.answer(route, msg);
+      const work = this.replies.answer(route, msg);
       work.then(this.requestDone, this.requestDone);
       return work;
     });
@@ -261,7 +255,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private refuse(route: NatsRoute, msg: Msg | JsMsg, error: MalformedPayloadError | OverloadedError): void {
     const wire = toWireError(error);
     this.refusals.warn(`${wire.code} ${route.subject}`, `refused message on ${msg.subject}: ${wire.message}`);
-    if (route.kind === 'rpc') this.replyError(msg as Msg, wire);
+    if (route.kind === 'rpc') this.replies.replyError(msg as Msg, wire);
     else if (route.durable !== undefined) void this.delivery.refuseDurable(route, msg as JsMsg, wire, this.js!);
     else this.delivery.refuseCore(msg as Msg, wire, this.nc);
   }
@@ -279,85 +273,5 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       ...(failure && { errorName: failure.name, errorCode: failure.code, errorMessage: failure.message }),
     };
     handledChannel.publish(report);
-  }
-
-  // One `then` per request rather than `async`/`await`: every promise costs an async-hook call
-  // while the correlation context is on.
-  private answer(route: NatsRoute, msg: Msg): Promise<WireError | undefined> {
-    let work: Promise<unknown>;
-    try {
-      work = invokeHandler(route.handler, decodePayload(msg.data, msg.subject, route.limits), new NatsContext([msg.subject, msg.headers]));
-    } catch (error) {
-      return Promise.resolve(this.answerFailure(msg, error));
-    }
-    const { timeoutMs } = route;
-    if (timeoutMs !== undefined) work = withDeadline(work, timeoutMs, () => new RpcTimeoutError(msg.subject, timeoutMs, 'handler'));
-    return work.then(
-      (result) => this.answerResult(msg, result),
-      (error: unknown) => this.answerFailure(msg, error),
-    );
-  }
-
-  private answerResult(msg: Msg, result: unknown): WireError | undefined {
-    let body: Uint8Array | string;
-    try {
-      body = encodePayload(result);
-    } catch (error) {
-      return this.answerFailure(msg, error);
-    }
-    const tooLarge = this.reply(msg, () => msg.respond(body));
-    if (!tooLarge) return undefined;
-    // The caller learns at once why no result comes, instead of at its timeout. The log says
-    // it was this service's reply, not the caller's message, once per burst.
-    const error = payloadTooLarge(this.nc, msg.subject, body);
-    this.refusals.warn(`REPLY_TOO_LARGE ${msg.subject}`, `could not send the reply on ${msg.subject}: ${error.message}`);
-    const wire = toWireError(error);
-    this.replyError(msg, wire);
-    return wire;
-  }
-
-  private answerFailure(msg: Msg, error: unknown): WireError {
-    const wire = this.describeFailure(error, msg.subject);
-    this.replyError(msg, wire);
-    return wire;
-  }
-
-  private replyError(msg: Msg, wire: WireError): void {
-    this.reply(msg, () => {
-      const h = natsHeaders();
-      h.set(ERROR_STATUS_HEADER, String(statusOfWireError(wire)));
-      h.set(ERROR_MESSAGE_HEADER, wire.message.replace(/[\r\n]+/g, ' '));
-      return msg.respond(JSON.stringify(wire), { headers: h });
-    });
-  }
-
-  /**
-   * Sends a reply; one that cannot be sent (connection closed mid-request) is logged, never
-   * thrown. Returns true when it was over the server's `max_payload`.
-   */
-  private reply(msg: Msg, send: () => boolean): boolean {
-    if (!msg.reply) return false;
-    try {
-      send();
-    } catch (error) {
-      if (isMaxPayloadError(error)) return true;
-      this.logger.error(`could not reply on ${msg.subject}: ${(error as Error).message}`);
-    }
-    return false;
-  }
-
-  /**
-   * The wire form of a failed request, logged once here when nothing upstream logged it:
-   * exception filters hand over wire forms (already logged), raw errors come from this class.
-   * Refused input is logged once per burst.
-   */
-  private describeFailure(error: unknown, subject: string): WireError {
-    const wire = toWireErrorAfterFilters(error, this.options.errors);
-    if (isConvertedWireError(error)) return wire;
-    if (wire.code === INTERNAL_ERROR_CODE) logInternalFailure(this.logger, 'handler', subject, error);
-    else if (error instanceof CliffracerError && REFUSAL_CODES.has(wire.code)) {
-      this.refusals.warn(`${wire.code} ${subject}`, `refused message on ${subject}: ${wire.message}`);
-    }
-    return wire;
   }
 }

@@ -1,0 +1,115 @@
+import { CliffracerError } from '@cliffracer/common';
+import type { LoggerService } from '@nestjs/common';
+import { NatsContext } from '@nestjs/microservices';
+import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
+import { invokeHandler, withDeadline } from './handler-invoker.js';
+import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
+import type { NatsRoute } from './nats-routes.js';
+import { ERROR_MESSAGE_HEADER, ERROR_STATUS_HEADER } from './nats-transport.constants.js';
+import type { RefusalLog } from './refusal.log.js';
+import { logInternalFailure } from './wire/internal-failure.log.js';
+import { decodePayload, encodePayload } from './wire/json.codec.js';
+import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
+import { INTERNAL_ERROR_CODE, isConvertedWireError, statusOfWireError, toWireError, toWireErrorAfterFilters, type WireError } from './wire/wire-error.js';
+
+/** Codes of input refused before a handler ran: logged once per burst, not once each. */
+const REFUSAL_CODES = new Set(['BAD_PAYLOAD', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'OVERLOADED']);
+
+/**
+ * Answers RPC requests: decodes the body within the route's limits, runs the handler through
+ * the Nest pipeline (within its `timeoutMs`), and replies with the result as JSON or an error
+ * reply (`{ name, message, code, data }` with the NATS service error headers). Every failure is
+ * logged once: internal ones with their stack, refusals once per burst. A reply that cannot be
+ * sent never throws; one over `max_payload` becomes a small `PAYLOAD_TOO_LARGE` reply.
+ */
+export class RequestReplies {
+  constructor(
+    private readonly options: NormalizedNatsTransportOptions,
+    private readonly logger: LoggerService,
+    private readonly refusals: RefusalLog,
+    private readonly connection: () => NatsConnection | undefined,
+  ) {}
+
+  // One `then` per request rather than `async`/`await`: every promise costs an async-hook call
+  // while the correlation context is on.
+  /** Answers `msg`; resolves the failure it answered with, if any. */
+  answer(route: NatsRoute, msg: Msg): Promise<WireError | undefined> {
+    let work: Promise<unknown>;
+    try {
+      work = invokeHandler(route.handler, decodePayload(msg.data, msg.subject, route.limits), new NatsContext([msg.subject, msg.headers]));
+    } catch (error) {
+      return Promise.resolve(this.answerFailure(msg, error));
+    }
+    const { timeoutMs } = route;
+    if (timeoutMs !== undefined) work = withDeadline(work, timeoutMs, () => new RpcTimeoutError(msg.subject, timeoutMs, 'handler'));
+    return work.then(
+      (result) => this.answerResult(msg, result),
+      (error: unknown) => this.answerFailure(msg, error),
+    );
+  }
+
+  /** Sends `wire` as the error reply to `msg`. */
+  replyError(msg: Msg, wire: WireError): void {
+    this.reply(msg, () => {
+      const h = natsHeaders();
+      h.set(ERROR_STATUS_HEADER, String(statusOfWireError(wire)));
+      h.set(ERROR_MESSAGE_HEADER, wire.message.replace(/[\r\n]+/g, ' '));
+      return msg.respond(JSON.stringify(wire), { headers: h });
+    });
+  }
+
+  private answerResult(msg: Msg, result: unknown): WireError | undefined {
+    let body: Uint8Array | string;
+    try {
+      body = encodePayload(result);
+    } catch (error) {
+      return this.answerFailure(msg, error);
+    }
+    const tooLarge = this.reply(msg, () => msg.respond(body));
+    if (!tooLarge) return undefined;
+    // The caller learns at once why no result comes, instead of at its timeout. The log says
+    // it was this service's reply, not the caller's message, once per burst.
+    const error = payloadTooLarge(this.connection(), msg.subject, body);
+    this.refusals.warn(`REPLY_TOO_LARGE ${msg.subject}`, `could not send the reply on ${msg.subject}: ${error.message}`);
+    const wire = toWireError(error);
+    this.replyError(msg, wire);
+    return wire;
+  }
+
+  private answerFailure(msg: Msg, error: unknown): WireError {
+    const wire = this.describeFailure(error, msg.subject);
+    this.replyError(msg, wire);
+    return wire;
+  }
+
+  /**
+   * Sends a reply; one that cannot be sent (connection closed mid-request) is logged, never
+   * thrown. Returns true when it was over the server's `max_payload`.
+   */
+  private reply(msg: Msg, send: () => boolean): boolean {
+    if (!msg.reply) return false;
+    try {
+      send();
+    } catch (error) {
+      if (isMaxPayloadError(error)) return true;
+      this.logger.error(`could not reply on ${msg.subject}: ${(error as Error).message}`);
+    }
+    return false;
+  }
+
+  /**
+   * The wire form of a failed request, logged once here when nothing upstream logged it:
+   * exception filters hand over wire forms (already logged), raw errors come from this class.
+   * Refused input is logged once per burst.
+   */
+  private describeFailure(error: unknown, subject: string): WireError {
+    const wire = toWireErrorAfterFilters(error, this.options.errors);
+    if (isConvertedWireError(error)) return wire;
+    if (wire.code === INTERNAL_ERROR_CODE) logInternalFailure(this.logger, 'handler', subject, error);
+    else if (error instanceof CliffracerError && REFUSAL_CODES.has(wire.code)) {
+      this.refusals.warn(`${wire.code} ${subject}`, `refused message on ${subject}: ${wire.message}`);
+    }
+    return wire;
+  }
+}

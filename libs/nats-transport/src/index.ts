@@ -1,3 +1,4 @@
+export { CallerHeader, CallerHeaders } from './decorators/caller-header.decorator.js';
 export { Event } from './decorators/event.decorator.js';
 export { Rpc } from './decorators/rpc.decorator.js';
 export { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
@@ -38,8 +39,9 @@ export {
 } from './nats-transport.constants.js';
 export { NatsTransportModule } from './nats-transport.module.js';
 export { DEFAULT_NATS_TRANSPORT_OPTIONS, normalizeNatsTransportOptions } from './nats-transport.options.js';
-export { DEFAULT_PAYLOAD_LIMITS, resolvePayloadLimits } from './nats-transport.limits.js';
-export type { PayloadLimits, ResolvedPayloadLimits } from './nats-transport.limits.js';
+export { CALLER_HEADER_LIMITS, DEFAULT_PAYLOAD_LIMITS, resolvePayloadLimits } from './nats-transport.limits.js';
+export type { CallerHeaderLimits, PayloadLimits, ResolvedPayloadLimits } from './nats-transport.limits.js';
+export { isReservedHeader } from './wire/caller-headers.js';
 export { checkPayloadLimits } from './wire/json.codec.js';
 export { RefusalLog } from './refusal.log.js';
 export { MIN_NATS_SERVER_VERSION } from './server-version.js';

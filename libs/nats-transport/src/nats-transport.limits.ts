@@ -73,3 +73,21 @@ export function resolvePayloadLimits(
   const scanFromBytes = Math.min(limits.maxDepth, 2 * limits.maxKeys, 2 * limits.maxArrayLength, limits.maxStringLength, limits.maxValues);
   return { ...limits, scanFromBytes };
 }
+
+/**
+ * Bounds on the headers a caller passes to `call` and `emit` (`{ headers }`), checked on the
+ * caller before anything is sent. Fixed, not an option: headers are for small routing facts (a
+ * tenant, an idempotency key), and every handler of every service reads them.
+ */
+export interface CallerHeaderLimits {
+  /** Most headers on one call or event. */
+  readonly maxHeaders: number;
+  /** Most bytes of all names and values together (UTF-8). */
+  readonly maxBytes: number;
+}
+
+/** The caller header limits: 32 headers, 8 KiB of names and values. */
+export const CALLER_HEADER_LIMITS: CallerHeaderLimits = Object.freeze({
+  maxHeaders: 32,
+  maxBytes: 8 * 1024,
+});

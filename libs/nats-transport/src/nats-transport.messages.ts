@@ -32,4 +32,16 @@ export const MESSAGES = {
   tooManyRequests: (subject: string, max: number) => `request refused: ${max} requests are being handled already: ${subject}`,
   eventQueueFull: (subject: string, queued: number, maxQueued: number, maxBytes: number) =>
     `event refused: ${queued} events wait for a slot already (at most ${maxQueued}, ${maxBytes} bytes): ${subject}`,
+  headersNotObject: (target: string) => `headers must be a plain object of header names to string values: ${target}`,
+  reservedHeader: (name: string, target: string) =>
+    `header ${JSON.stringify(name)} is reserved for the framework and cannot be set by a caller: ${target}`,
+  invalidHeaderName: (name: string, target: string) =>
+    `header name ${JSON.stringify(name)} is not a token (letters, digits and !#$%&'*+-.^_\`|~; no ':', space or line break): ${target}`,
+  invalidHeaderValue: (name: string, target: string) =>
+    `header ${JSON.stringify(name)} must have a string value without line breaks or other control characters: ${target}`,
+  duplicateHeader: (name: string, target: string) => `header ${JSON.stringify(name)} is given twice (names ignore case): ${target}`,
+  tooManyHeaders: (count: number, max: number, target: string) => `${count} headers are more than the limit maxHeaders (${max}): ${target}`,
+  headersTooLarge: (max: number, target: string) => `headers are over the limit maxBytes (${max} bytes of names and values): ${target}`,
+  reservedHeaderRead: (name: string) =>
+    `header ${JSON.stringify(name)} is reserved: read the correlation ID from CorrelationContext and the user from @CurrentUser(), not the raw header`,
 } as const;

@@ -24,12 +24,22 @@ import { isValidSubject, isValidToken, rpcSubject } from './subjects.js';
 import { ErrorRebuilder } from './wire/error-rebuilder.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
 import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
+import { type CallerHeaderList, checkCallerHeaders } from './wire/caller-headers.js';
 import { internalWireError, isWireError } from './wire/wire-error.js';
 
 /** Options of one call. */
 export interface CallOptions {
   /** How long to wait for the reply, in milliseconds. @default the module's `requestTimeoutMs` */
   timeoutMs?: number;
+  /**
+   * Headers for the handler to read with `@CallerHeader(name)` (a tenant, an idempotency key).
+   * Checked here before anything is sent: reserved names (`X-Correlation-ID`, `Authorization`,
+   * `traceparent`, `tracestate`, `Nats-*`, `Cliffracer-*`, in any casing), names that are not
+   * tokens, values with line breaks or control characters, more than 32 headers or 8 KiB
+   * (`CALLER_HEADER_LIMITS`) fail with `InvalidOptionsError`. Calls a handler makes do not
+   * carry its caller's headers on: pass them again. @default none
+   */
+  headers?: Record<string, string>;
 }
 
 /** Options of one event. */
@@ -49,6 +59,11 @@ export interface EmitOptions {
    * can be published again after a crash without a copy. Durable events only. @default a new UUID
    */
   messageId?: string;
+  /**
+   * Headers for the event's handlers to read with `@CallerHeader(name)`, checked as a call's
+   * are (`CallOptions.headers`); a durable event keeps them in the stream. @default none
+   */
+  headers?: Record<string, string>;
 }
 
 /** What `emit` returns: a hot Observable (Nest style) that can also be awaited. */
@@ -86,8 +101,16 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     if (!isValidToken(service) || !isValidToken(method)) {
       return Promise.reject(new InvalidOptionsError('NatsClient', MESSAGES.invalidRpcName(`${service}.${method}`)));
     }
+    let headers: CallerHeaderList | undefined;
+    if (options.headers !== undefined) {
+      try {
+        headers = checkCallerHeaders(options.headers, `${service}.${method}`);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const subject = rpcSubject(this.options.subjectPrefix, service, method);
-    return this.request<TResult>(subject, payload, options.timeoutMs ?? this.options.requestTimeoutMs);
+    return this.request<TResult>(subject, payload, options.timeoutMs ?? this.options.requestTimeoutMs, headers);
   }
 
   /**
@@ -169,12 +192,13 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     if (!isValidSubject(subject)) {
       throw new InvalidOptionsError('NatsClient', MESSAGES.invalidSubject(subject));
     }
+    const caller = options.headers === undefined ? undefined : checkCallerHeaders(options.headers, subject);
     const nc = this.nc ?? (await this.connect());
     const target = `${this.options.subjectPrefix}${subject}`;
     if (!options.durable) {
       if (options.messageId !== undefined) throw new InvalidOptionsError('NatsClient', MESSAGES.messageIdNeedsDurable(subject));
       const body = encodePayload(payload);
-      const headers = this.outgoingHeaders();
+      const headers = this.outgoingHeaders(true, caller);
       try {
         nc.publish(target, body, { headers });
       } catch (error) {
@@ -183,17 +207,17 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
       return;
     }
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    await this.durable.publish(nc, target, encodePayload(payload), this.outgoingHeaders(false), timeoutMs, options.messageId);
+    await this.durable.publish(nc, target, encodePayload(payload), this.outgoingHeaders(false, caller), timeoutMs, options.messageId);
   }
 
-  private async request<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
-    if (!callChannel.hasSubscribers) return this.exchange<T>(subject, payload, timeoutMs);
+  private async request<T>(subject: string, payload: unknown, timeoutMs: number, caller?: CallerHeaderList): Promise<T> {
+    if (!callChannel.hasSubscribers) return this.exchange<T>(subject, payload, timeoutMs, caller);
     const startedAt = performance.now();
     const current = CorrelationContext.currentId();
     const correlationId = current ?? CorrelationContext.currentOrNewId();
     // A call made at the edge runs in the ID it reports; inside a request the context (and the
     // headers it forwards) stays as it is.
-    const exchange = () => this.exchange<T>(subject, payload, timeoutMs);
+    const exchange = () => this.exchange<T>(subject, payload, timeoutMs, caller);
     return (current === undefined ? CorrelationContext.run(correlationId, exchange) : exchange()).then(
       (result) => {
         this.reportCall(subject, correlationId, startedAt, timeoutMs);
@@ -206,14 +230,14 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     );
   }
 
-  private async exchange<T>(subject: string, payload: unknown, timeoutMs: number): Promise<T> {
+  private async exchange<T>(subject: string, payload: unknown, timeoutMs: number, caller?: CallerHeaderList): Promise<T> {
     if (this.nc === undefined) await this.connect();
     // nats.js would buffer the request until a reconnect, and its reply would never come.
     if (!this.reachable) throw new TransportError(MESSAGES.notReachable(subject));
     let reply: Msg;
     const body = encodePayload(payload);
     try {
-      reply = await this.inbox!.request(subject, body, this.outgoingHeaders(), timeoutMs);
+      reply = await this.inbox!.request(subject, body, this.outgoingHeaders(true, caller), timeoutMs);
     } catch (error) {
       throw isMaxPayloadError(error) ? payloadTooLarge(this.nc, subject, body) : this.requestFailure(error, subject);
     }
@@ -233,8 +257,11 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     callChannel.publish(report);
   }
 
-  private outgoingHeaders(forward = true) {
+  // The caller's headers go first: the framework's own, set after them, are the ones that count
+  // (the caller's were checked not to name any of them).
+  private outgoingHeaders(forward: boolean, caller?: CallerHeaderList) {
     const h = natsHeaders();
+    if (caller !== undefined) for (const [name, value] of caller) h.append(name, value);
     h.set(CORRELATION_ID_HEADER, CorrelationContext.currentOrNewId());
     const forwarded = forward ? CorrelationContext.forwardedHeaders() : undefined;
     if (forwarded !== undefined) for (const [name, value] of forwarded) h.set(name, value);

@@ -38,7 +38,7 @@ export const MESSAGES = {
   invalidHeaderName: (name: string, target: string) =>
     `header name ${JSON.stringify(name)} is not a token (letters, digits and !#$%&'*+-.^_\`|~; no ':', space or line break): ${target}`,
   invalidHeaderValue: (name: string, target: string) =>
-    `header ${JSON.stringify(name)} must have a string value without line breaks or other control characters: ${target}`,
+    `header ${JSON.stringify(name)} must have a string value without line breaks, other control characters or lone surrogates: ${target}`,
   duplicateHeader: (name: string, target: string) => `header ${JSON.stringify(name)} is given twice (names ignore case): ${target}`,
   tooManyHeaders: (count: number, max: number, target: string) => `${count} headers are more than the limit maxHeaders (${max}): ${target}`,
   headersTooLarge: (max: number, target: string) => `headers are over the limit maxBytes (${max} bytes of names and values): ${target}`,

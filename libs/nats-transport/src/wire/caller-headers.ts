@@ -16,8 +16,11 @@ const RESERVED_PREFIXES = ['nats-', 'cliffracer-'] as const;
 
 /** RFC 9110 `token`: what nats.js and HTTP both read as a header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Controls other than tab end or forge a header line (CR, LF) or a terminal's output (ESC, BEL). */
-const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+/**
+ * Controls other than tab end or forge a header line (CR, LF) or a terminal's output (ESC,
+ * BEL); a lone surrogate would reach the handler as U+FFFD, not as sent.
+ */
+const UNSENDABLE = /[\x00-\x08\x0a-\x1f\x7f]|\p{Cs}/u;
 
 /**
  * Whether header `name` is one the framework owns: `X-Correlation-ID`, `Authorization`,
@@ -54,7 +57,7 @@ export function checkCallerHeaders(headers: unknown, target: string): CallerHead
     if (seen.has(lower)) throw refusal(MESSAGES.duplicateHeader(name, target));
     seen.add(lower);
     const value = record[name];
-    if (typeof value !== 'string' || CONTROL.test(value)) throw refusal(MESSAGES.invalidHeaderValue(name, target));
+    if (typeof value !== 'string' || UNSENDABLE.test(value)) throw refusal(MESSAGES.invalidHeaderValue(name, target));
     bytes += name.length + Buffer.byteLength(value);
     if (bytes > maxBytes) throw refusal(MESSAGES.headersTooLarge(maxBytes, target));
     list.push([name, value]);

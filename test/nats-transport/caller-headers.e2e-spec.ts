@@ -10,6 +10,7 @@ import {
   ERROR_STATUS_HEADER,
   Event,
   NatsClient,
+  PayloadTooLargeError,
   Rpc,
 } from '@cliffracer/nats-transport';
 import { createTestApp, ensureNats, type NatsEndpoint, removeDurableStream, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
@@ -299,6 +300,17 @@ describe('caller headers', () => {
       const error = await refusal(offline().call('tenants', 'tenant', undefined, { headers }));
       expect(error).toBeInstanceOf(InvalidOptionsError);
       expect(error.message).toBe('invalid NatsClient options: headers must be a plain object of header names to string values: tenants.tenant');
+    });
+
+    it('counts the caller headers in a request refused as over max_payload', async () => {
+      const max = (await client.connect()).info!.max_payload;
+      // A body that fits on its own; with 8 KiB of headers the request does not.
+      const payload = 'x'.repeat(max - 4096);
+      const error = await refusal(client.call('tenants', 'echo', payload, { headers: { 'X-Blob': 'v'.repeat(8000) } }));
+      expect(error).toBeInstanceOf(PayloadTooLargeError);
+      const { bytes, maxBytes } = error as PayloadTooLargeError;
+      expect(maxBytes).toBe(max);
+      expect(bytes).toBeGreaterThan(max);
     });
 
     it('refuses to read a reserved header with @CallerHeader when the class is declared', () => {

@@ -236,10 +236,12 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     if (!this.reachable) throw new TransportError(MESSAGES.notReachable(subject));
     let reply: Msg;
     const body = encodePayload(payload);
+    const headers = this.outgoingHeaders(true, caller);
     try {
-      reply = await this.inbox!.request(subject, body, this.outgoingHeaders(true, caller), timeoutMs);
+      reply = await this.inbox!.request(subject, body, headers, timeoutMs);
     } catch (error) {
-      throw isMaxPayloadError(error) ? payloadTooLarge(this.nc, subject, body) : this.requestFailure(error, subject);
+      // Measured with the headers: a caller's may be what tipped it over.
+      throw isMaxPayloadError(error) ? payloadTooLarge(this.nc, subject, body, headers) : this.requestFailure(error, subject);
     }
     return this.readReply<T>(reply, subject);
   }

@@ -42,6 +42,7 @@ export const MESSAGES = {
   duplicateHeader: (name: string, target: string) => `header ${JSON.stringify(name)} is given twice (names ignore case): ${target}`,
   tooManyHeaders: (count: number, max: number, target: string) => `${count} headers are more than the limit maxHeaders (${max}): ${target}`,
   headersTooLarge: (max: number, target: string) => `headers are over the limit maxBytes (${max} bytes of names and values): ${target}`,
+  notHeaderName: (name: unknown) => `a header name is one token (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name)}`,
   reservedHeaderRead: (name: string) =>
     `header ${JSON.stringify(name)} is reserved: read the correlation ID from CorrelationContext and the user from @CurrentUser(), not the raw header`,
 } as const;

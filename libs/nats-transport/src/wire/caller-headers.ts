@@ -30,6 +30,11 @@ export function isReservedHeader(name: string): boolean {
   return isReservedLower(name.toLowerCase());
 }
 
+/** Whether `name` can be a header name (an RFC 9110 token). */
+export function isHeaderToken(name: string): boolean {
+  return TOKEN.test(name);
+}
+
 function isReservedLower(lower: string): boolean {
   return RESERVED_NAMES.has(lower) || RESERVED_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
@@ -51,7 +56,7 @@ export function checkCallerHeaders(headers: unknown, target: string): CallerHead
   const list: Array<readonly [string, string]> = [];
   let bytes = 0;
   for (const name of names) {
-    if (!TOKEN.test(name)) throw refusal(MESSAGES.invalidHeaderName(name, target));
+    if (!isHeaderToken(name)) throw refusal(MESSAGES.invalidHeaderName(name, target));
     const lower = name.toLowerCase();
     if (isReservedLower(lower)) throw refusal(MESSAGES.reservedHeader(name, target));
     if (seen.has(lower)) throw refusal(MESSAGES.duplicateHeader(name, target));

@@ -1,6 +1,8 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
 import { NatsUnreachableError } from './errors/nats-unreachable.error.js';
+import { TransportError } from './errors/transport.error.js';
+import { authMethod, securityConnectionOptions } from './nats-security.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
 import { statusChannel, type StatusReport } from './nats-transport.diagnostics.js';
 
@@ -34,8 +36,45 @@ export function connectNats(options: NormalizedNatsTransportOptions, role: 'serv
       reconnectTimeWait: options.reconnectTimeWaitMs,
       noAsyncTraces: true,
       ...options.connection,
+      ...securityConnectionOptions(options.auth, options.tls),
+    }).catch((error: unknown) => {
+      throw refusal(error, options) ?? error;
     });
   return role === 'server' ? connectWithRetry(open, options, new Logger('NatsServer')) : open();
+}
+
+// Node's codes for a server certificate the client cannot trust.
+const TLS_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * A `TransportError` for a connection the server (or TLS) refused, naming the auth method and
+ * the servers but no secret; `undefined` for anything else. Waiting cannot fix a refusal, so
+ * `connectWithRetry` throws it at once instead of retrying.
+ */
+export function refusal(error: unknown, options: Pick<NormalizedNatsTransportOptions, 'servers' | 'auth' | 'tls'>): TransportError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const servers = options.servers.join(',');
+  if (error.name === 'AuthorizationError' || error.name === 'UserAuthenticationExpiredError') {
+    const method = options.auth === undefined ? 'no credentials' : `${authMethod(options.auth)} credentials`;
+    return new TransportError(`NATS at ${servers} refused the connection (${method}): ${error.message}`, { cause: error });
+  }
+  const code = errorCode(error) ?? errorCode(error.cause);
+  if (code !== undefined && TLS_TRUST_CODES.has(code)) {
+    const ca = options.tls?.caFile !== undefined ? ` with CA ${options.tls.caFile}` : options.tls?.ca !== undefined ? ' with the given CA' : ' (no tls CA given)';
+    return new TransportError(`TLS to NATS at ${servers} failed: the server certificate is not trusted${ca} (${code})`, { cause: error });
+  }
+  return undefined;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
 }
 
 /**

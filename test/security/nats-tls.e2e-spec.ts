@@ -67,9 +67,13 @@ describe('NATS over TLS', () => {
       const client = new NatsClient({ service: 'caller', servers: nats.url, tls: { caFile: certs.otherCaFile, certFile: certs.clientCertFile, keyFile: certs.clientKeyFile } });
       closers.push(() => client.close());
 
-      const failure = client.connect();
-      await expect(failure).rejects.toThrow(TransportError);
-      await expect(failure).rejects.toThrow(`TLS to NATS at ${nats.url} failed: the server certificate is not trusted with CA ${certs.otherCaFile}`);
+      const failure = await client.connect().then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(TransportError);
+      expect((failure as Error).message).toBe(`cannot connect to NATS at ${nats.url}`);
+      expect((failure as Error).cause).toBeInstanceOf(TransportError);
+      expect(((failure as Error).cause as Error).message).toBe(
+        `TLS to NATS at ${nats.url} failed: the server certificate is not trusted with CA ${certs.otherCaFile} (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`,
+      );
     });
 
     it('fails a service at start at once instead of waiting for NATS', async () => {

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
 import { NatsUnreachableError } from './errors/nats-unreachable.error.js';
@@ -59,7 +60,7 @@ const TLS_TRUST_CODES = new Set([
  * `connectWithRetry` throws it at once instead of retrying.
  */
 export function refusal(error: unknown, options: Pick<NormalizedNatsTransportOptions, 'servers' | 'auth' | 'tls'>): TransportError | undefined {
-  if (!(error instanceof Error)) return undefined;
+  if (!isError(error)) return undefined;
   const servers = options.servers.join(',');
   if (error.name === 'AuthorizationError' || error.name === 'UserAuthenticationExpiredError') {
     const method = options.auth === undefined ? 'no credentials' : `${authMethod(options.auth)} credentials`;
@@ -74,7 +75,12 @@ export function refusal(error: unknown, options: Pick<NormalizedNatsTransportOpt
 }
 
 function errorCode(error: unknown): string | undefined {
-  return error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  return isError(error) ? (error as NodeJS.ErrnoException).code : undefined;
+}
+
+// Node's own errors (a TLS failure) come from another realm under a test runner's VM: `instanceof` misses them.
+function isError(error: unknown): error is Error {
+  return error instanceof Error || types.isNativeError(error);
 }
 
 /**

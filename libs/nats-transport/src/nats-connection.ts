@@ -5,6 +5,7 @@ import { NatsUnreachableError } from './errors/nats-unreachable.error.js';
 import { TransportError } from './errors/transport.error.js';
 import { authMethod, securityConnectionOptions } from './nats-security.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
+import { MESSAGES } from './nats-transport.messages.js';
 import { statusChannel, type StatusReport } from './nats-transport.diagnostics.js';
 
 /** States a transport reports on its `status` observable. */
@@ -148,7 +149,7 @@ export async function watchConnection(
           publishStatus(options, role, NatsStatus.CONNECTED, status.server);
           break;
         case 'error':
-          logger.error(`nats connection error: ${status.error.message}`);
+          logger.error(permissionLine(status.error) ?? `nats connection error: ${status.error.message}`);
           break;
         default:
           break;
@@ -158,6 +159,13 @@ export async function watchConnection(
     logger.error(`nats status loop stopped: ${(error as Error).message}`);
   }
   report(NatsStatus.CLOSED);
+}
+
+// The server reports a denied publish or subscribe only here, after the fact: one line naming it.
+function permissionLine(error: Error): string | undefined {
+  if (error.name !== 'PermissionViolationError') return undefined;
+  const { operation, subject } = error as Error & { operation: string; subject: string };
+  return MESSAGES.permissionDenied(operation, subject);
 }
 
 function publishStatus(options: NormalizedNatsTransportOptions, role: 'server' | 'client', status: NatsStatus, server?: string): void {

@@ -25,6 +25,8 @@ export interface NatsServerProcessOptions {
    * @default none
    */
   config?: string;
+  /** Environment variables added to the server's own, for `$VARIABLE`s in `config`. @default none */
+  env?: Record<string, string>;
 }
 
 /**
@@ -74,7 +76,8 @@ export class NatsServerProcess {
     if (cluster !== undefined) {
       args.push('--cluster_name', cluster.name, '--cluster', `nats://127.0.0.1:${cluster.port}`, '--routes', cluster.routes.join(','));
     }
-    const child = spawn(binary, args, { stdio: 'ignore' });
+    const env = this.options.env === undefined ? undefined : { ...process.env, ...this.options.env };
+    const child = spawn(binary, args, { stdio: 'ignore', ...(env !== undefined && { env }) });
     this.child = child;
     const failed = once(child, 'error').then(([error]) => {
       throw error as Error;

@@ -1,9 +1,13 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { NatsClient, Rpc, TransportError } from '@cliffracer/nats-transport';
 import { CapturingLogger, createTestApp, NatsServerProcess, waitUntil } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { createUser } from '@nats-io/nkeys';
+import { makeTestOperator } from './test-jwt.js';
 
 @Controller()
 class LedgerController {
@@ -153,6 +157,39 @@ describe('NATS authentication', () => {
       const failure = await connectFailure(client);
       expect(failure.cause.message).toBe(`NATS at ${nats.url} refused the connection (nkey credentials): Authorization Violation`);
       expect(`${failure.message} ${failure.cause.message}`).not.toContain(stranger);
+    });
+  });
+
+  describe('creds file (user JWT and seed)', () => {
+    let nats: NatsServerProcess;
+    let dir: string;
+    const operator = makeTestOperator();
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'cliffracer-creds-'));
+      nats = await NatsServerProcess.start({ jetstream: false, config: operator.config });
+      closers.push(() => nats.stop(), () => rm(dir, { recursive: true, force: true }));
+    });
+
+    it('lets a service and a client with creds files of the account talk', async () => {
+      await writeFile(join(dir, 'ledger.creds'), operator.userCreds('ledger'), { mode: 0o600 });
+      await writeFile(join(dir, 'caller.creds'), operator.userCreds('caller'), { mode: 0o600 });
+      const service = await createTestApp({ nats: { service: 'ledger', servers: nats.url, auth: { credsFile: join(dir, 'ledger.creds') } }, controllers: [LedgerController], logger: false });
+      closers.push(() => service.close());
+      const client = new NatsClient({ service: 'caller', servers: nats.url, auth: { credsFile: join(dir, 'caller.creds') } });
+      closers.push(() => client.close());
+
+      await expect(client.call('ledger', 'echo', 'jwt')).resolves.toEqual({ echoed: 'jwt' });
+    });
+
+    it('refuses creds of an account the server does not trust, naming the method only', async () => {
+      const creds = operator.strangerCreds();
+      const client = new NatsClient({ service: 'caller', servers: nats.url, auth: { creds } });
+      closers.push(() => client.close());
+
+      const failure = await connectFailure(client);
+      expect(failure.cause.message).toBe(`NATS at ${nats.url} refused the connection (creds credentials): Authorization Violation`);
+      expect(`${failure.message} ${failure.cause.message}`).not.toMatch(/SU[A-Z0-9]{20,}|eyJ/);
     });
   });
 });

@@ -89,6 +89,18 @@ describe('NATS over TLS', () => {
     });
   });
 
+  describe('without a client certificate where the server verifies clients', () => {
+    it('fails a client connection after its connect timeout with a TransportError saying a certificate may be missing', async () => {
+      // nats.js's connect timeout (20 s by default) shortened: the server's refusal never reaches it.
+      const client = new NatsClient({ service: 'caller', servers: nats.url, tls: { caFile: certs.caFile }, connection: { timeout: 1000 } });
+      closers.push(() => client.close());
+
+      const failure = await client.connect().then(() => undefined, (error: unknown) => error as Error);
+      expect(failure).toBeInstanceOf(TransportError);
+      expect((failure!.cause as Error).message).toBe(`TLS to NATS at ${nats.url} timed out: if the server verifies clients, give tls.certFile and tls.keyFile`);
+    });
+  });
+
   describe('boot checks', () => {
     it('names a missing CA file at boot', () => {
       expect(() => new NatsClient({ service: 'caller', servers: nats.url, tls: { caFile: `${certs.dir}/missing.pem` } })).toThrow(

@@ -65,12 +65,17 @@ export function refusal(error: unknown, options: Pick<NormalizedNatsTransportOpt
   const servers = options.servers.join(',');
   if (error.name === 'AuthorizationError' || error.name === 'UserAuthenticationExpiredError') {
     const method = options.auth === undefined ? 'no credentials' : `${authMethod(options.auth)} credentials`;
-    return new TransportError(`NATS at ${servers} refused the connection (${method}): ${error.message}`, { cause: error });
+    return new TransportError(MESSAGES.credentialsRefused(servers, method, error.message), { cause: error });
   }
   const code = errorCode(error) ?? errorCode(error.cause);
   if (code !== undefined && TLS_TRUST_CODES.has(code)) {
     const ca = options.tls?.caFile !== undefined ? ` with CA ${options.tls.caFile}` : options.tls?.ca !== undefined ? ' with the given CA' : ' (no tls CA given)';
-    return new TransportError(`TLS to NATS at ${servers} failed: the server certificate is not trusted${ca} (${code})`, { cause: error });
+    return new TransportError(MESSAGES.serverCertificateUntrusted(servers, ca, code), { cause: error });
+  }
+  // A server that verifies clients drops one without a certificate after the TLS 1.3 handshake;
+  // nats.js sees no error, only its connect timeout.
+  if (error.name === 'TimeoutError' && options.tls !== undefined && options.tls.certFile === undefined && options.tls.cert === undefined) {
+    return new TransportError(MESSAGES.tlsTimedOut(servers), { cause: error });
   }
   return undefined;
 }

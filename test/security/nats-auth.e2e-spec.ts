@@ -149,6 +149,16 @@ describe('NATS authentication', () => {
       expect(logger.lines.slice(before).filter((line) => line.includes('payments.events.charged'))).toHaveLength(1);
     });
 
+    it('logs one line naming the subject when a service subscribes where its NKey user may not', async () => {
+      const before = logger.lines.length;
+      // The ledger's user may not subscribe to payments' subjects.
+      const service = await createTestApp({ nats: { service: 'payments', servers: nats.url, auth: { nkeySeed: ledgerSeed } }, controllers: [LedgerController], logger });
+      closers.push(() => service.close());
+
+      await waitUntil(() => logger.lines.slice(before).some((line) => line.includes("NATS denied subscribing to payments.")), 5000);
+      expect(logger.lines.slice(before).filter((line) => line.includes('NATS denied subscribing to payments.echo'))).toHaveLength(1);
+    });
+
     it('refuses an unknown NKey with a TransportError naming the method, not the seed', async () => {
       const stranger = new TextDecoder().decode(createUser().getSeed());
       const client = new NatsClient({ service: 'ledger', servers: nats.url, auth: { nkeySeed: stranger } });

@@ -19,6 +19,24 @@ const K8S = join(ROOT, 'deployment/k8s');
 const APPS = ['gateway', 'orders', 'payments', 'inventory', 'notifications'];
 /** The one Secret created apart (deployment/README.md), with the keys it must hold. */
 const SECRET_KEYS = ['DATABASE_URL', 'JWT_SECRET', 'POSTGRES_PASSWORD'];
+/** The NATS and Ingress Secrets, created apart from the placeholders in this file. */
+const SECRETS_EXAMPLE = join(K8S, 'secrets/nats-secrets.example.yaml');
+
+async function exampleSecrets(): Promise<Map<string, Doc>> {
+  const docs = parseAllDocuments(await readFile(SECRETS_EXAMPLE, 'utf8')).map((doc) => doc.toJS() as Doc);
+  return new Map(docs.map((doc) => [doc.metadata.name, doc]));
+}
+
+/** nats.conf of the manifests with its TLS files in `dir` (a fresh CA-signed pair made by openssl). */
+async function natsConfWithCerts(dir: string): Promise<string> {
+  const run = promisify(execFile);
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt'), '-days', '1', '-subj', '/CN=nats-0.nats-headless']);
+  await writeFile(join(dir, 'ca.crt'), await readFile(join(dir, 'tls.crt')));
+  const conf = find(await k8sDocs(), 'ConfigMap', 'nats-config')!.data['nats.conf'] as string;
+  return conf.replaceAll('/etc/nats-tls/', `${dir}/`);
+}
+
+const passwordVariable = (app: string) => `${app.toUpperCase()}_NATS_PASSWORD`;
 
 async function k8sDocs(): Promise<Doc[]> {
   const files = (await readdir(K8S)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
@@ -70,9 +88,10 @@ describe('Kubernetes manifests', () => {
     const configMaps = new Map(docs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.metadata.name, d.data]));
     const refs = JSON.stringify(docs);
     for (const [, name] of refs.matchAll(/"configMapRef":\{"name":"([^"]+)"\}/g)) expect(configMaps.has(name)).toBe(true);
+    const natsAuthKeys = Object.keys((await exampleSecrets()).get('nats-auth')!.stringData as Doc);
     for (const [, name, key] of refs.matchAll(/"secretKeyRef":\{"name":"([^"]+)","key":"([^"]+)"\}/g)) {
-      expect(name).toBe('shop-secrets');
-      expect(SECRET_KEYS).toContain(key);
+      expect(['shop-secrets', 'nats-auth']).toContain(name);
+      expect(name === 'shop-secrets' ? SECRET_KEYS : natsAuthKeys).toContain(key);
     }
     const config = configMaps.get('shop-config')!;
     expect(config).toMatchObject({ NATS_DURABLE_REPLICAS: '3', PORT: '8080', HOST: '0.0.0.0', NODE_ENV: 'production' });
@@ -93,15 +112,60 @@ describe('Kubernetes manifests', () => {
     expect(nats.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
   });
 
-  it('give NATS a configuration nats-server itself accepts', async () => {
+  it('give NATS a configuration nats-server itself accepts, with its certificates and the services\' passwords', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'nats-conf-'));
     try {
-      await writeFile(join(dir, 'nats.conf'), find(await k8sDocs(), 'ConfigMap', 'nats-config')!.data['nats.conf']);
-      const { stderr } = await promisify(execFile)('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], { env: { ...process.env, POD_NAME: 'nats-0' } });
+      await writeFile(join(dir, 'nats.conf'), await natsConfWithCerts(dir));
+      const passwords = Object.fromEntries(APPS.map((app) => [passwordVariable(app), `pw-${app}`]));
+      const { stderr } = await promisify(execFile)('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], { env: { ...process.env, POD_NAME: 'nats-0', ...passwords } });
       expect(stderr).toContain('is valid');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('make NATS require TLS from the Secret nats-tls and a password per service from the Secret nats-auth', async () => {
+    const docs = await k8sDocs();
+    const conf = find(docs, 'ConfigMap', 'nats-config')!.data['nats.conf'] as string;
+    expect(conf).toMatch(/tls \{\s+cert_file: \/etc\/nats-tls\/tls\.crt\s+key_file: \/etc\/nats-tls\/tls\.key\s+ca_file: \/etc\/nats-tls\/ca\.crt/);
+    const pod = find(docs, 'StatefulSet', 'nats')!.spec.template.spec;
+    const [container] = pod.containers;
+    expect(container.volumeMounts).toContainEqual({ name: 'tls', mountPath: '/etc/nats-tls', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'nats-tls' } });
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'nats-auth' } }]);
+    for (const app of APPS) {
+      expect(conf).toContain(`{ user: ${app}, password: $${passwordVariable(app)}, permissions: $shop_permissions }`);
+    }
+    // Services may not publish or subscribe outside the shop's prefix, their inboxes, JetStream and discovery.
+    expect(conf).toContain('publish: { allow: ["shop.>", "_INBOX.>", "$JS.API.>", "$JS.ACK.>", "$SRV.>"] }');
+    expect(conf).not.toMatch(/allow: \[[^\]]*"(>|\$SYS\.>)"/);
+  });
+
+  it.each(APPS)('log %s in to NATS as its own user over TLS with the CA from nats-tls', async (app) => {
+    const docs = await k8sDocs();
+    const pod = find(docs, 'Deployment', app)!.spec.template.spec;
+    const [container] = pod.containers;
+    expect(container.env).toContainEqual({ name: 'NATS_USER', value: app });
+    expect(container.env).toContainEqual({ name: 'NATS_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats-auth', key: passwordVariable(app) } } });
+    const caFile = find(docs, 'ConfigMap', 'shop-config')!.data.NATS_TLS_CA as string;
+    expect(caFile).toBe('/etc/nats-tls/ca.crt');
+    expect(container.volumeMounts).toContainEqual({ name: 'nats-ca', mountPath: '/etc/nats-tls', readOnly: true });
+    // Only the CA: the server's key stays in the NATS pods.
+    expect(pod.volumes).toEqual([{ name: 'nats-ca', secret: { secretName: 'nats-tls', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }]);
+  });
+
+  it('document every NATS and Ingress Secret with placeholders only, outside the kustomization', async () => {
+    const secrets = await exampleSecrets();
+    expect([...secrets.keys()].sort()).toEqual(['gateway-tls', 'nats-auth', 'nats-tls']);
+    expect(Object.keys(secrets.get('nats-auth')!.stringData).sort()).toEqual(APPS.map(passwordVariable).sort());
+    expect(Object.keys(secrets.get('nats-tls')!.stringData).sort()).toEqual(['ca.crt', 'tls.crt', 'tls.key']);
+    expect(secrets.get('gateway-tls')!.type).toBe('kubernetes.io/tls');
+    for (const secret of secrets.values()) {
+      expect(secret.metadata.namespace).toBe('cliffracer-shop');
+      for (const value of Object.values(secret.stringData as Record<string, string>)) expect(value.trim()).toMatch(/^<[^>]+>$/);
+    }
+    const kustomization = parse(await readFile(join(K8S, 'kustomization.yaml'), 'utf8')) as Doc;
+    expect(kustomization.resources.some((r: string) => r.includes('secret'))).toBe(false);
   });
 
   it('expose only the gateway to the outside', async () => {
@@ -111,6 +175,14 @@ describe('Kubernetes manifests', () => {
     // Only the public routes: /metrics and /health/* are not routed from outside.
     expect(ingresses[0].spec.rules[0].http.paths.map((p: Doc) => `${p.pathType} ${p.path}`)).toEqual(['Prefix /api', 'Exact /ws']);
     expect(docs.filter((d) => d.kind === 'Service' && d.spec.type === 'LoadBalancer')).toEqual([]);
+  });
+
+  it('serve the Ingress over TLS for its host, with a certificate Secret that is documented', async () => {
+    const ingress = (await k8sDocs()).find((d) => d.kind === 'Ingress')!;
+    const hosts = ingress.spec.rules.map((rule: Doc) => rule.host);
+    expect(ingress.spec.tls).toEqual([{ hosts, secretName: 'gateway-tls' }]);
+    expect((await exampleSecrets()).has('gateway-tls')).toBe(true);
+    expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/force-ssl-redirect']).toBe('true');
   });
 });
 

@@ -51,4 +51,17 @@ describe('shopServiceConfig', () => {
   it('refuses a port that is not a whole number', () => {
     expect(() => shopServiceConfig('orders', { defaultPort: 1 }, { PORT: 'eighty' })).toThrow('PORT must be a whole number, got "eighty"');
   });
+
+  it('takes NATS credentials and TLS files from the environment', () => {
+    const config = shopServiceConfig('orders', { defaultPort: 8201 }, {
+      NATS_CREDS: '/etc/nats-creds/orders.creds',
+      NATS_TLS_CA: '/etc/nats-tls/ca.crt',
+    });
+    expect(config.nats.auth).toEqual({ credsFile: '/etc/nats-creds/orders.creds' });
+    expect(config.nats.tls).toEqual({ caFile: '/etc/nats-tls/ca.crt' });
+  });
+
+  it('refuses conflicting NATS credentials at boot', () => {
+    expect(() => shopServiceConfig('orders', { defaultPort: 8201 }, { NATS_TOKEN: 't', NATS_NKEY_SEED: 'SU' })).toThrow(InvalidOptionsError);
+  });
 });

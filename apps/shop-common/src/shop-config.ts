@@ -2,7 +2,7 @@ import type { AuthModuleOptions } from '@cliffracer/auth';
 import type { BackdoorModuleOptions } from '@cliffracer/backdoor';
 import { InvalidOptionsError } from '@cliffracer/common';
 import type { DebugLoggerModuleOptions } from '@cliffracer/debug-logger';
-import type { NatsTransportModuleOptions } from '@cliffracer/nats-transport';
+import { natsConnectionFromEnv, type NatsTransportModuleOptions } from '@cliffracer/nats-transport';
 import type { SecureRepositoryModuleOptions } from '@cliffracer/secure-repository';
 
 /** Everything a service of the sample shop is configured with; tests build it by hand. */
@@ -23,6 +23,9 @@ export interface ShopServiceConfig {
  * - `NATS_URL` (comma-separated for a cluster), `NATS_SUBJECT_PREFIX`, `NATS_DURABLE_REPLICAS`,
  *   `NATS_CONNECT_MAX_WAIT_MS` (how long a service waits for NATS at start; default 60000),
  *   `NATS_SHUTDOWN_GRACE_MS` (how long shutdown waits for in-flight handlers; default 10000);
+ * - NATS credentials and TLS (`natsConnectionFromEnv`): one of `NATS_CREDS` (creds file),
+ *   `NATS_NKEY_SEED`, `NATS_TOKEN`, `NATS_USER` + `NATS_PASSWORD`; `NATS_TLS_CA`, `NATS_TLS_CERT`,
+ *   `NATS_TLS_KEY` (file paths or PEM text);
  * - `DATABASE_URL` with `DATABASE_SCHEMA` (default: the service name, so services sharing a
  *   server keep apart), else an embedded Postgres in `DATA_DIR/<service>` (`DATA_DIR=memory`
  *   keeps nothing; default `./.pgdata`);
@@ -46,6 +49,7 @@ export function shopServiceConfig(
       durableReplicas: numberFrom(env, 'NATS_DURABLE_REPLICAS', 1),
       ...(env.NATS_CONNECT_MAX_WAIT_MS && { connectRetry: { maxWaitMs: numberFrom(env, 'NATS_CONNECT_MAX_WAIT_MS', 0) } }),
       ...(env.NATS_SHUTDOWN_GRACE_MS && { shutdownGraceMs: numberFrom(env, 'NATS_SHUTDOWN_GRACE_MS', 0) }),
+      ...natsConnectionFromEnv(env),
     },
     database: env.DATABASE_URL
       ? { url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA ?? service }

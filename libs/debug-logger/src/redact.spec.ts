@@ -7,6 +7,11 @@ describe('redact', () => {
     expect(redact(input)).toEqual({ user: 'ann', password: '[REDACTED]', nested: { accessToken: '[REDACTED]', list: [{ Authorization: '[REDACTED]' }] } });
   });
 
+  it('replaces NATS credentials: NKey seeds and creds file contents', () => {
+    const input = { auth: { nkeySeed: 'SUAB', creds: '-----BEGIN NATS USER JWT-----' }, tls: { caFile: '/tls/ca.crt' } };
+    expect(redact(input)).toEqual({ auth: { nkeySeed: '[REDACTED]', creds: '[REDACTED]' }, tls: { caFile: '/tls/ca.crt' } });
+  });
+
   it('redacts extra names given by the options', () => {
     expect(redact({ ssn: '1', name: 'x' }, ['SSN'])).toEqual({ ssn: '[REDACTED]', name: 'x' });
   });

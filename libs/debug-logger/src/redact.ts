@@ -1,6 +1,6 @@
 import { REDACTED } from './debug-logger.constants.js';
 
-const SECRET_NAMES = ['password', 'passwd', 'secret', 'token', 'authorization', 'cookie', 'credential', 'apikey', 'api_key', 'api-key', 'privatekey', 'private_key'];
+const SECRET_NAMES = ['password', 'passwd', 'secret', 'token', 'authorization', 'cookie', 'credential', 'apikey', 'api_key', 'api-key', 'privatekey', 'private_key', 'seed', 'creds'];
 const MAX_DEPTH = 6;
 
 /**

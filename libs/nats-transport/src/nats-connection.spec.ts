@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import type { LoggerService } from '@nestjs/common';
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import { NatsUnreachableError } from './errors/nats-unreachable.error.js';
-import { connectWithRetry, retryDelayMs } from './nats-connection.js';
+import { TransportError } from './errors/transport.error.js';
+import { connectWithRetry, refusal, retryDelayMs } from './nats-connection.js';
 
 const retry = { maxWaitMs: 2000, initialDelayMs: 200, maxDelayMs: 800 };
 const options = { servers: ['nats://a:4222', 'nats://b:4222'], connectRetry: retry };
@@ -88,5 +89,35 @@ describe('connectWithRetry', () => {
     };
     await expect(connectWithRetry(open, options, recordingLogger())).rejects.toBe(denied);
     expect(calls).toBe(1);
+  });
+});
+
+describe('refusal', () => {
+  const servers = ['nats://a:4222'];
+
+  it('names the auth method of refused credentials, never the secret', () => {
+    const error = refusal(new errors.AuthorizationError('Authorization Violation'), { servers, auth: { token: 'the-token' } });
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error?.message).toBe('NATS at nats://a:4222 refused the connection (token credentials): Authorization Violation');
+    expect(error?.message).not.toContain('the-token');
+  });
+
+  it('says a connection without credentials was refused', () => {
+    expect(refusal(new errors.AuthorizationError('Authorization Violation'), { servers })?.message).toBe('NATS at nats://a:4222 refused the connection (no credentials): Authorization Violation');
+  });
+
+  it('names the CA of an untrusted server certificate, from the error or its cause', () => {
+    const tlsError = Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    const wrapped = new errors.ConnectionError('tls failed', { cause: tlsError });
+    for (const error of [tlsError, wrapped]) {
+      expect(refusal(error, { servers, tls: { caFile: '/tls/ca.crt' } })?.message).toBe(
+        'TLS to NATS at nats://a:4222 failed: the server certificate is not trusted with CA /tls/ca.crt (SELF_SIGNED_CERT_IN_CHAIN)',
+      );
+    }
+  });
+
+  it('leaves an unreachable server to the retry loop', () => {
+    expect(refusal(refused(), { servers, tls: { caFile: '/tls/ca.crt' } })).toBeUndefined();
+    expect(refusal(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), { servers })).toBeUndefined();
   });
 });

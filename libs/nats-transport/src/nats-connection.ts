@@ -1,7 +1,11 @@
+import { types } from 'node:util';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
 import { NatsUnreachableError } from './errors/nats-unreachable.error.js';
+import { TransportError } from './errors/transport.error.js';
+import { authMethod, securityConnectionOptions } from './nats-security.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
+import { MESSAGES } from './nats-transport.messages.js';
 import { statusChannel, type StatusReport } from './nats-transport.diagnostics.js';
 
 /** States a transport reports on its `status` observable. */
@@ -34,8 +38,55 @@ export function connectNats(options: NormalizedNatsTransportOptions, role: 'serv
       reconnectTimeWait: options.reconnectTimeWaitMs,
       noAsyncTraces: true,
       ...options.connection,
+      ...securityConnectionOptions(options.auth, options.tls),
+    }).catch((error: unknown) => {
+      throw refusal(error, options) ?? error;
     });
   return role === 'server' ? connectWithRetry(open, options, new Logger('NatsServer')) : open();
+}
+
+// Node's codes for a server certificate the client cannot trust.
+const TLS_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * A `TransportError` for a connection the server (or TLS) refused, naming the auth method and
+ * the servers but no secret; `undefined` for anything else. Waiting cannot fix a refusal, so
+ * `connectWithRetry` throws it at once instead of retrying.
+ */
+export function refusal(error: unknown, options: Pick<NormalizedNatsTransportOptions, 'servers' | 'auth' | 'tls'>): TransportError | undefined {
+  if (!isError(error)) return undefined;
+  const servers = options.servers.join(',');
+  if (error.name === 'AuthorizationError' || error.name === 'UserAuthenticationExpiredError') {
+    const method = options.auth === undefined ? 'no credentials' : `${authMethod(options.auth)} credentials`;
+    return new TransportError(MESSAGES.credentialsRefused(servers, method, error.message), { cause: error });
+  }
+  const code = errorCode(error) ?? errorCode(error.cause);
+  if (code !== undefined && TLS_TRUST_CODES.has(code)) {
+    const ca = options.tls?.caFile !== undefined ? ` with CA ${options.tls.caFile}` : options.tls?.ca !== undefined ? ' with the given CA' : ' (no tls CA given)';
+    return new TransportError(MESSAGES.serverCertificateUntrusted(servers, ca, code), { cause: error });
+  }
+  // A server that verifies clients drops one without a certificate after the TLS 1.3 handshake;
+  // nats.js sees no error, only its connect timeout.
+  if (error.name === 'TimeoutError' && options.tls !== undefined && options.tls.certFile === undefined && options.tls.cert === undefined) {
+    return new TransportError(MESSAGES.tlsTimedOut(servers), { cause: error });
+  }
+  return undefined;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return isError(error) ? (error as NodeJS.ErrnoException).code : undefined;
+}
+
+// Node's own errors (a TLS failure) come from another realm under a test runner's VM: `instanceof` misses them.
+function isError(error: unknown): error is Error {
+  return error instanceof Error || types.isNativeError(error);
 }
 
 /**
@@ -103,7 +154,7 @@ export async function watchConnection(
           publishStatus(options, role, NatsStatus.CONNECTED, status.server);
           break;
         case 'error':
-          logger.error(`nats connection error: ${status.error.message}`);
+          logger.error(permissionLine(status.error) ?? `nats connection error: ${status.error.message}`);
           break;
         default:
           break;
@@ -113,6 +164,13 @@ export async function watchConnection(
     logger.error(`nats status loop stopped: ${(error as Error).message}`);
   }
   report(NatsStatus.CLOSED);
+}
+
+// The server reports a denied publish or subscribe only here, after the fact: one line naming it.
+function permissionLine(error: Error): string | undefined {
+  if (error.name !== 'PermissionViolationError') return undefined;
+  const { operation, subject } = error as Error & { operation: string; subject: string };
+  return MESSAGES.permissionDenied(operation, subject);
 }
 
 function publishStatus(options: NormalizedNatsTransportOptions, role: 'server' | 'client', status: NatsStatus, server?: string): void {

@@ -25,6 +25,11 @@ export const MESSAGES = {
     `durable event not stored within ${timeoutMs}ms (${reason}): ${subject}`,
   messageIdNeedsDurable: (subject: string) => `a message ID deduplicates durable events only: pass { durable: true } with it on ${subject}`,
   notReachable: (subject: string) => `not connected to NATS (reconnecting): call not sent: ${subject}`,
+  credentialsRefused: (servers: string, method: string, reason: string) => `NATS at ${servers} refused the connection (${method}): ${reason}`,
+  serverCertificateUntrusted: (servers: string, ca: string, code: string) => `TLS to NATS at ${servers} failed: the server certificate is not trusted${ca} (${code})`,
+  tlsTimedOut: (servers: string) => `TLS to NATS at ${servers} timed out: if the server verifies clients, give tls.certFile and tls.keyFile`,
+  permissionDenied: (operation: string, subject: string) =>
+    `NATS denied ${operation === 'publish' ? 'publishing to' : 'subscribing to'} ${subject}: the connection's user has no ${operation === 'publish' ? 'publish' : 'subscribe'} permission for it`,
   connectionLost: (subject: string) => `connection to NATS lost while waiting for the reply: ${subject}`,
   pingUnanswered: (timeoutMs: number) => `the NATS server did not answer a ping within ${timeoutMs}ms: the connection's reader may have stopped`,
   notConnected: () => 'the NATS server is not started: call listen() first',

@@ -6,6 +6,7 @@ import type {
   NatsTransportModuleOptions,
   NormalizedNatsTransportOptions,
 } from './interfaces/nats-transport-options.interface.js';
+import { validateNatsSecurity } from './nats-security.js';
 import { isValidPrefix, isValidSubject, isValidToken, normalizePrefix } from './subjects.js';
 
 export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
@@ -58,6 +59,7 @@ export function normalizeNatsTransportOptions(
   if (!Number.isInteger(merged.maxReconnectAttempts) || merged.maxReconnectAttempts < -1) {
     throw new InvalidOptionsError(MODULE, 'maxReconnectAttempts must be -1 or a whole number');
   }
+  validateNatsSecurity(options.auth, options.tls, merged.connection);
   return {
     ...merged,
     service: options.service,

@@ -1,5 +1,7 @@
-import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { createInbox, type Msg, type PermissionViolationError, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { NoRespondersError } from './errors/no-responders.error.js';
+import { TransportError } from './errors/transport.error.js';
+import { MESSAGES } from './nats-transport.messages.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { headerFault } from './wire/message-headers.js';
 
@@ -33,8 +35,10 @@ export class ReplyInbox {
       // Nothing may throw out of this callback: it would close the connection's reader.
       callback: (error, msg) => {
         if (error === null) this.settle(msg);
+        else if (isPermissionViolation(error)) this.abandonAll((subject) => new TransportError(MESSAGES.permissionDenied('subscription', error.subject), { cause: error }));
       },
     });
+    void this.watchPermissions();
   }
 
   /** Publishes `data` on `subject` and resolves its reply, or rejects with a typed error. */
@@ -83,6 +87,25 @@ export class ReplyInbox {
     else waiting.resolve(msg);
   }
 
+  /**
+   * NATS refuses a publish the user may not make with an asynchronous `-ERR` the connection
+   * reports on its status iterator, not on the publish: without this, such a call would wait
+   * for its timeout. Ends when the connection closes.
+   */
+  private async watchPermissions(): Promise<void> {
+    try {
+      for await (const status of this.nc.status()) {
+        if (status.type !== 'error' || !isPermissionViolation(status.error) || status.error.operation !== 'publish') continue;
+        const denied = status.error;
+        for (const [token, waiting] of this.waiting) {
+          if (waiting.subject === denied.subject) this.fail(token, new TransportError(MESSAGES.permissionDenied('publish', denied.subject), { cause: denied }));
+        }
+      }
+    } catch {
+      // The connection's own status loop logs its failures; this one only fails calls early.
+    }
+  }
+
   private fail(token: string, error: Error): void {
     const waiting = this.waiting.get(token);
     if (waiting === undefined) return;
@@ -90,4 +113,8 @@ export class ReplyInbox {
     clearTimeout(waiting.timer);
     waiting.reject(error);
   }
+}
+
+function isPermissionViolation(error: unknown): error is PermissionViolationError {
+  return error instanceof Error && error.name === 'PermissionViolationError';
 }

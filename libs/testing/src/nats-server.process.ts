@@ -19,6 +19,14 @@ export interface NatsServerProcessOptions {
   cluster?: { name: string; port: number; routes: string[] };
   /** Largest message the server takes, in bytes (its `max_payload`). @default nats-server's own, 1 MiB */
   maxPayload?: number;
+  /**
+   * More nats-server configuration (its config-file syntax), appended to the file the server
+   * starts with: `tls { … }`, `authorization { … }`, `accounts { … }`.
+   * @default none
+   */
+  config?: string;
+  /** Environment variables added to the server's own, for `$VARIABLE`s in `config`. @default none */
+  env?: Record<string, string>;
 }
 
 /**
@@ -38,8 +46,11 @@ export class NatsServerProcess {
   static async start(options: NatsServerProcessOptions = {}): Promise<NatsServerProcess> {
     const port = options.port ?? (await freePort());
     const dir = await mkdtemp(join(tmpdir(), 'cliffracer-nats-'));
-    // max_payload has no command-line flag: it goes in a configuration file.
-    if (options.maxPayload !== undefined) await writeFile(join(dir, 'nats.conf'), `max_payload: ${options.maxPayload}\n`);
+    // max_payload, TLS and authorization have no (complete) command-line flags: they go in a configuration file.
+    if (hasConfigFile(options)) {
+      const lines = [options.maxPayload !== undefined ? `max_payload: ${options.maxPayload}` : '', options.config ?? ''];
+      await writeFile(join(dir, 'nats.conf'), `${lines.filter(Boolean).join('\n')}\n`);
+    }
     const server = new NatsServerProcess(port, dir, options);
     await server.restart();
     return server;
@@ -57,15 +68,16 @@ export class NatsServerProcess {
   /** Starts the process again (after `kill`), on the same port and store. */
   async restart(): Promise<void> {
     if (this.running) return;
-    const { name, cluster, binary = 'nats-server', jetstream = true, maxPayload } = this.options;
+    const { name, cluster, binary = 'nats-server', jetstream = true } = this.options;
     const args = ['-a', '127.0.0.1', '-p', String(this.port)];
-    if (maxPayload !== undefined) args.push('-c', join(this.dir, 'nats.conf'));
+    if (hasConfigFile(this.options)) args.push('-c', join(this.dir, 'nats.conf'));
     if (jetstream) args.push('-js', '-sd', join(this.dir, 'jetstream'));
     if (name !== undefined) args.push('--name', name);
     if (cluster !== undefined) {
       args.push('--cluster_name', cluster.name, '--cluster', `nats://127.0.0.1:${cluster.port}`, '--routes', cluster.routes.join(','));
     }
-    const child = spawn(binary, args, { stdio: 'ignore' });
+    const env = this.options.env === undefined ? undefined : { ...process.env, ...this.options.env };
+    const child = spawn(binary, args, { stdio: 'ignore', ...(env !== undefined && { env }) });
     this.child = child;
     const failed = once(child, 'error').then(([error]) => {
       throw error as Error;
@@ -96,4 +108,8 @@ export class NatsServerProcess {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
+}
+
+function hasConfigFile(options: NatsServerProcessOptions): boolean {
+  return options.maxPayload !== undefined || options.config !== undefined;
 }

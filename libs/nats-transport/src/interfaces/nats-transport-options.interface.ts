@@ -111,10 +111,57 @@ export interface NatsTransportModuleOptions {
    */
   payloadLimits?: Partial<PayloadLimits>;
   /**
-   * Further NATS connection options (credentials, TLS, ping interval).
+   * How this service proves who it is to NATS: one of a token, a user and password, an NKey
+   * seed or a creds file (JWT and seed). Checked at boot; a refusal by the server fails at
+   * once with a `TransportError` naming the method, never the secret.
+   * @default none (an anonymous connection)
+   */
+  auth?: NatsAuthOptions;
+  /**
+   * TLS to NATS: the CA that signed the server's certificate and, when the server verifies
+   * clients, this service's certificate and key, as files or PEM strings. Files are checked
+   * at boot. `{}` asks for TLS with the system's CAs.
+   * @default none (plain TCP unless the server requires TLS)
+   */
+  tls?: NatsTlsOptions;
+  /**
+   * Further NATS connection options (ping interval, `noRandomize`, `inboxPrefix`). Credentials
+   * and TLS go in `auth` and `tls`, which are checked; here they are refused.
    * @default {}
    */
   connection?: Partial<NodeConnectionOptions>;
+}
+
+/** One way of authenticating to NATS; give exactly one. */
+export interface NatsAuthOptions {
+  /** A token the server's `authorization { token }` accepts. */
+  token?: string;
+  /** A user name (with `password`) of the server's `authorization { users }`. */
+  user?: string;
+  /** The password of `user`. */
+  password?: string;
+  /** An NKey user seed (`SU…`); the server knows the user by its public key. */
+  nkeySeed?: string;
+  /** Path of a creds file (a user JWT and its NKey seed), as `nsc` writes it; read at each (re)connect. */
+  credsFile?: string;
+  /** The contents of a creds file, instead of `credsFile`. */
+  creds?: string;
+}
+
+/** TLS settings of the NATS connection: each of CA, certificate and key as a file path or a PEM string. */
+export interface NatsTlsOptions {
+  /** Path of the CA certificate (PEM) that signed the server's certificate. */
+  caFile?: string;
+  /** The CA certificate as PEM, instead of `caFile`. */
+  ca?: string;
+  /** Path of this client's certificate (PEM), when the server verifies clients. */
+  certFile?: string;
+  /** The client certificate as PEM, instead of `certFile`. */
+  cert?: string;
+  /** Path of this client's private key (PEM), with `certFile`. */
+  keyFile?: string;
+  /** The private key as PEM, instead of `keyFile`. */
+  key?: string;
 }
 
 /** How long and how often a server retries its first connection to NATS. */
@@ -137,7 +184,9 @@ export interface ConnectRetryOptions {
 }
 
 /** Options after defaults are applied and checked. */
-export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits' | 'connectRetry'>> & {
+export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits' | 'connectRetry' | 'auth' | 'tls'>> & {
+  auth?: NatsAuthOptions;
+  tls?: NatsTlsOptions;
   servers: string[];
   payloadLimits: ResolvedPayloadLimits;
   connectRetry: Required<ConnectRetryOptions>;

@@ -1,8 +1,8 @@
-import { createInbox, type Msg, type PermissionViolationError, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type PermissionViolationError, type Subscription } from '@nats-io/transport-node';
 import { NoRespondersError } from './errors/no-responders.error.js';
+import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { TransportError } from './errors/transport.error.js';
 import { MESSAGES } from './nats-transport.messages.js';
-import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { headerFault } from './wire/message-headers.js';
 
 interface Waiting {
@@ -35,7 +35,7 @@ export class ReplyInbox {
       // Nothing may throw out of this callback: it would close the connection's reader.
       callback: (error, msg) => {
         if (error === null) this.settle(msg);
-        else if (isPermissionViolation(error)) this.abandonAll((subject) => new TransportError(MESSAGES.permissionDenied('subscription', error.subject), { cause: error }));
+        else if (isPermissionViolation(error)) this.abandonAll(() => new TransportError(MESSAGES.permissionDenied('subscription', error.subject), { cause: error }));
       },
     });
     void this.watchPermissions();

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Event } from '@cliffracer/nats-transport';
-import { CapturingLogger, createTestApp, ensureNats, type NatsEndpoint, removeDurableStream, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { CapturingLogger, type TestApp, waitUntil } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/transport-node';
+import { startServiceWithRaw } from '../support/service-with-raw.js';
 
 @Controller()
 class LedgerController {
@@ -18,24 +19,18 @@ class LedgerController {
 const REFUSED = 500;
 
 describe('A flood of refused durable events', () => {
-  let nats: NatsEndpoint;
   let service: TestApp;
   let raw: NatsConnection;
+  let stop: (() => Promise<void>) | undefined;
   let prefix: string;
   const logger = new CapturingLogger();
 
   beforeAll(async () => {
-    nats = await ensureNats();
-    prefix = uniquePrefix();
-    service = await createTestApp({ nats: { service: 'ledger', servers: nats.url, subjectPrefix: prefix }, controllers: [LedgerController], logger });
-    raw = await connect({ servers: nats.url });
+    ({ service, raw, prefix, close: stop } = await startServiceWithRaw({ nats: { service: 'ledger' }, controllers: [LedgerController], logger, durable: true }));
   });
 
   afterAll(async () => {
-    await raw?.close();
-    await service?.close();
-    await removeDurableStream(nats.url, prefix);
-    await nats?.release();
+    await stop?.();
   });
 
   it('dead-letters each one but logs one line for the burst, and handles the next valid event', async () => {

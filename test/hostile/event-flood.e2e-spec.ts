@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Event } from '@cliffracer/nats-transport';
-import { CapturingLogger, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { CapturingLogger, type TestApp, waitUntil } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/transport-node';
+import { startServiceWithRaw } from '../support/service-with-raw.js';
 
 /** A handler that holds every event until the test lets them go. */
 @Controller()
@@ -27,28 +28,23 @@ const PUBLISHED = 1000;
 
 // Before the queue was bounded, 200,000 events of 2 KB at a slow handler grew the process by 850 MB.
 describe('A flood of events at a slow handler', () => {
-  let nats: NatsEndpoint;
   let service: TestApp;
   let raw: NatsConnection;
+  let stop: (() => Promise<void>) | undefined;
   let prefix: string;
   const logger = new CapturingLogger();
 
   beforeAll(async () => {
-    nats = await ensureNats();
-    prefix = uniquePrefix();
-    service = await createTestApp({
-      nats: { service: 'slow', servers: nats.url, subjectPrefix: prefix, maxConcurrentEvents: 2, maxQueuedEvents: 100, maxQueuedEventBytes: 1024 * 1024 },
+    ({ service, raw, prefix, close: stop } = await startServiceWithRaw({
+      nats: { service: 'slow', maxConcurrentEvents: 2, maxQueuedEvents: 100, maxQueuedEventBytes: 1024 * 1024 },
       controllers: [SlowController],
       logger,
-    });
-    raw = await connect({ servers: nats.url });
+    }));
   });
 
   afterAll(async () => {
     service?.app.get(SlowController).letGo();
-    await raw?.close();
-    await service?.close();
-    await nats?.release();
+    await stop?.();
   });
 
   it('queues up to maxQueuedEvents, dead-letters the rest as OVERLOADED with one log line, and handles those queued', async () => {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Rpc, RpcValidationPipe, ValidationError } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import { type TestApp } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
+import { createInbox, type NatsConnection } from '@nats-io/transport-node';
 import { IsOptional, IsString, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import { startServiceWithRaw } from '../support/service-with-raw.js';
 
 class NoteDto {
   @IsString() text!: string;
@@ -31,27 +32,22 @@ const deep = `{"text":"x","reply":${'['.repeat(100_000)}${']'.repeat(100_000)}}`
 const wide = `{"text":"x","k":[${Array(30).fill(`[${Array(10_000).fill('0').join(',')}]`).join(',')}]}`;
 
 describe('Payload limits', () => {
-  let nats: NatsEndpoint;
   let service: TestApp;
   let raw: NatsConnection;
+  let stop: (() => Promise<void>) | undefined;
   let prefix: string;
 
   beforeAll(async () => {
-    nats = await ensureNats();
-    prefix = uniquePrefix();
-    service = await createTestApp({
-      nats: { service: 'notes', servers: nats.url, subjectPrefix: prefix },
+    ({ service, raw, prefix, close: stop } = await startServiceWithRaw({
+      nats: { service: 'notes' },
       controllers: [NotesController],
       logger: false,
       configure: (app) => app.useGlobalPipes(new RpcValidationPipe()),
-    });
-    raw = await connect({ servers: nats.url });
+    }));
   });
 
   afterAll(async () => {
-    await raw?.close();
-    await service?.close();
-    await nats?.release();
+    await stop?.();
   });
 
   it.each([

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Event, Rpc } from '@cliffracer/nats-transport';
-import { CapturingLogger, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { CapturingLogger, type TestApp, waitUntil } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { connect, createInbox, type NatsConnection } from '@nats-io/transport-node';
+import { createInbox, type NatsConnection } from '@nats-io/transport-node';
+import { startServiceWithRaw } from '../support/service-with-raw.js';
 
 @Controller()
 class CounterController {
@@ -20,23 +21,18 @@ async function timedPing(service: TestApp): Promise<number> {
 }
 
 describe('A flood of refused messages', () => {
-  let nats: NatsEndpoint;
   let service: TestApp;
   let raw: NatsConnection;
+  let stop: (() => Promise<void>) | undefined;
   let prefix: string;
   const logger = new CapturingLogger();
 
   beforeAll(async () => {
-    nats = await ensureNats();
-    prefix = uniquePrefix();
-    service = await createTestApp({ nats: { service: 'flood', servers: nats.url, subjectPrefix: prefix }, controllers: [CounterController], logger });
-    raw = await connect({ servers: nats.url });
+    ({ service, raw, prefix, close: stop } = await startServiceWithRaw({ nats: { service: 'flood' }, controllers: [CounterController], logger }));
   });
 
   afterAll(async () => {
-    await raw?.close();
-    await service?.close();
-    await nats?.release();
+    await stop?.();
   });
 
   it('logs each reason once per interval and keeps valid requests within 5x their usual time', async () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ERROR_STATUS_HEADER, OverloadedError, Rpc } from '@cliffracer/nats-transport';
-import { CapturingLogger, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { CapturingLogger, type TestApp, waitUntil } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
-import { connect, createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { createInbox, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { startServiceWithRaw } from '../support/service-with-raw.js';
 
 /** An RPC that waits on something slow: it answers once the test lets it go. */
 @Controller()
@@ -26,26 +27,22 @@ const MAX = 50;
 
 // Before the bound, 200,000 such requests grew the process by 200 MB and stalled its event loop 1.8 s.
 describe('A flood of requests at a stuck handler', () => {
-  let nats: NatsEndpoint;
   let service: TestApp;
   let raw: NatsConnection;
+  let stop: (() => Promise<void>) | undefined;
   const logger = new CapturingLogger();
 
   beforeAll(async () => {
-    nats = await ensureNats();
-    service = await createTestApp({
-      nats: { service: 'stuck', servers: nats.url, subjectPrefix: uniquePrefix(), maxConcurrentRequests: MAX },
+    ({ service, raw, close: stop } = await startServiceWithRaw({
+      nats: { service: 'stuck', maxConcurrentRequests: MAX },
       controllers: [StuckController],
       logger,
-    });
-    raw = await connect({ servers: nats.url });
+    }));
   });
 
   afterAll(async () => {
     service?.app.get(StuckController).letGo();
-    await raw?.close();
-    await service?.close();
-    await nats?.release();
+    await stop?.();
   });
 
   it('answers requests past maxConcurrentRequests at once with OVERLOADED (503), logged once, and the rest when the handler goes on', async () => {

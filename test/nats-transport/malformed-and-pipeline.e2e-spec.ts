@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ERROR_STATUS_HEADER, Rpc, RpcValidationPipe } from '@cliffracer/nats-transport';
-import { callRpc, createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
+import { callRpc, type NatsEndpoint, type TestApp } from '@cliffracer/testing';
 import {
   type CallHandler,
   type CanActivate,
@@ -16,9 +16,10 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { Payload, RpcException } from '@nestjs/microservices';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type NatsConnection } from '@nats-io/transport-node';
 import { IsInt } from 'class-validator';
 import { map, throwError } from 'rxjs';
+import { startServiceWithRaw } from '../support/service-with-raw.js';
 
 class CountDto {
   @IsInt() count!: number;
@@ -86,26 +87,22 @@ describe('NatsServer: bad input and the Nest pipeline', () => {
   let nats: NatsEndpoint;
   let service: TestApp;
   let raw: NatsConnection;
+  let stop: (() => Promise<void>) | undefined;
   let prefix: string;
   const controller = () => service.app.get(PipelineController);
   const target = () => ({ servers: nats.url, subjectPrefix: prefix });
 
   beforeAll(async () => {
-    nats = await ensureNats();
-    prefix = uniquePrefix();
-    service = await createTestApp({
-      nats: { service: 'pipeline', servers: nats.url, subjectPrefix: prefix },
+    ({ nats, service, raw, prefix, close: stop } = await startServiceWithRaw({
+      nats: { service: 'pipeline' },
       controllers: [PipelineController],
       logger: false,
       configure: (app) => app.useGlobalPipes(new RpcValidationPipe()),
-    });
-    raw = await connect({ servers: nats.url });
+    }));
   });
 
   afterAll(async () => {
-    await raw?.close();
-    await service?.close();
-    await nats?.release();
+    await stop?.();
   });
 
   async function rawRequest(body: string | Uint8Array) {

@@ -1,21 +1,9 @@
 import { CorrelationContext } from '@cliffracer/correlation';
 import { DebugLogger, DebugLoggerModule } from '@cliffracer/debug-logger';
-import { NatsClient, Rpc } from '@cliffracer/nats-transport';
+import { NatsClient } from '@cliffracer/nats-transport';
 import { createTestApp, type TestApp } from '@cliffracer/testing';
-import { Controller } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
 import { readFile } from 'node:fs/promises';
-
-@Controller()
-export class RecordController {
-  effect: (id: string) => void = () => undefined;
-
-  @Rpc()
-  record(@Payload() request: { id: string }): string {
-    this.effect(request.id);
-    return request.id;
-  }
-}
+import { RecordController } from './record.controller.js';
 
 /** A service in debug mode, writing a JSON line per handled RPC into `dir`; and a caller. */
 export interface DebugLogService {

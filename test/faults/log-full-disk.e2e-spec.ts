@@ -6,7 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type DebugLogService, jsonLines, RecordController, startDebugLogService } from './debug-log-service.js';
+import { type DebugLogService, jsonLines, startDebugLogService } from './debug-log-service.js';
+import { RecordController } from './record.controller.js';
 import { drive } from './load.js';
 
 const run = promisify(execFile);

@@ -1,20 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { NatsClient, Rpc } from '@cliffracer/nats-transport';
-import { createTestApp, freePort, Ledger, NatsServerProcess, type TestApp, waitUntil } from '@cliffracer/testing';
-import { Controller } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
+import { NatsClient } from '@cliffracer/nats-transport';
+import { createTestApp, freePort, Ledger, NatsServerProcess, waitUntil } from '@cliffracer/testing';
 import { drive } from './load.js';
-
-@Controller()
-class RecordController {
-  effect: (id: string) => void = () => undefined;
-
-  @Rpc()
-  record(@Payload() request: { id: string }): string {
-    this.effect(request.id);
-    return request.id;
-  }
-}
+import { RecordController } from './record.controller.js';
 
 describe('fault: NATS down when the service and its callers start', () => {
   const cleanup: Array<() => Promise<unknown>> = [];

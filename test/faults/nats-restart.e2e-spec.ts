@@ -1,21 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { NatsClient, Rpc, TransportError } from '@cliffracer/nats-transport';
+import { NatsClient, TransportError } from '@cliffracer/nats-transport';
 import { createTestApp, Ledger, NatsServerProcess, type TestApp, waitUntil } from '@cliffracer/testing';
-import { Controller } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { drive } from './load.js';
-
-@Controller()
-class RecordController {
-  effect: (id: string) => void = () => undefined;
-
-  @Rpc()
-  record(@Payload() request: { id: string }): string {
-    this.effect(request.id);
-    return request.id;
-  }
-}
+import { RecordController } from './record.controller.js';
 
 describe('fault: NATS killed and restarted under load', () => {
   let nats: NatsServerProcess;

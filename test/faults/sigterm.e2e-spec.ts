@@ -62,6 +62,10 @@ describe('fault: SIGTERM with requests in flight', () => {
     first!.signal('SIGTERM');
     const exit = await first!.exited;
     await load;
+    // The instance still running may not have written the log line of its last effects yet:
+    // give its output a moment to arrive before the ledger counts them (a missing one still fails).
+    const logged = () => first!.effects().length + second!.effects().length;
+    await waitUntil(() => logged() >= ledger.summary().ok, 2000).catch(() => undefined);
     for (const service of [first!, second!]) for (const id of service.effects()) ledger.effect(id);
     ledger.note('handled_by_stopped', first!.effects().length);
     ledger.note('handled_by_other', second!.effects().length);

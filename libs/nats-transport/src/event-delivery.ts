@@ -3,6 +3,7 @@ import { NatsContext } from '@nestjs/microservices';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { backoffAfter } from './durable/durable-options.js';
+import { FaultReports } from './fault.reports.js';
 import { invokeHandler } from './handler-invoker.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
 import type { NatsRoute } from './nats-routes.js';
@@ -21,23 +22,27 @@ type EventMessage = Pick<Msg, 'subject' | 'data'> & { headers?: MsgHdrs };
  * ones are redelivered with backoff and dead-lettered after `maxDeliver` attempts.
  */
 export class EventDelivery {
+  private readonly faults: FaultReports;
+
   constructor(
     private readonly options: NormalizedNatsTransportOptions,
     private readonly logger: LoggerService,
     private readonly refusals: RefusalLog,
-  ) {}
+  ) {
+    this.faults = new FaultReports(options.service, options.subjectPrefix);
+  }
 
   /** Dead-letters a failed event; resolves the failure, if any (for diagnostics). */
   deliverCore(route: NatsRoute, msg: Msg, nc: NatsConnection | undefined): Promise<WireError | undefined> {
     return this.run(route, msg).then((failure) => {
-      if (failure !== undefined) this.deadLetterCore(nc, msg, failure);
+      if (failure !== undefined) this.deadLetterCore(route, nc, msg, failure);
       return failure;
     });
   }
 
   /** Dead-letters an event refused before any handler saw it (headers that cannot be read). */
-  refuseCore(msg: Msg, wire: WireError, nc: NatsConnection | undefined): void {
-    this.deadLetterCore(nc, msg, wire, false);
+  refuseCore(route: NatsRoute, msg: Msg, wire: WireError, nc: NatsConnection | undefined): void {
+    this.deadLetterCore(route, nc, msg, wire, false);
   }
 
   /** Dead-letters a refused durable event, then terminates it. */
@@ -75,6 +80,7 @@ export class EventDelivery {
     const waitMs = backoffAfter(spec, attempt);
     this.refusals.warn(`REDELIVER ${failure.code} ${route.subject}`, `durable event on ${msg.subject} failed (delivery ${attempt} of ${spec.maxDeliver}), redelivering in ${waitMs}ms`);
     msg.nak(waitMs);
+    this.faults.redelivering(route, failure.code, attempt, waitMs);
     return failure;
   }
 
@@ -112,13 +118,14 @@ export class EventDelivery {
     return wire;
   }
 
-  private deadLetterCore(nc: NatsConnection | undefined, msg: Msg, wire: WireError, keepHeaders = true): void {
+  private deadLetterCore(route: NatsRoute, nc: NatsConnection | undefined, msg: Msg, wire: WireError, keepHeaders = true): void {
     if (nc === undefined || nc.isClosed()) {
       this.logger.error(`event lost on ${msg.subject}: connection closed before dead-lettering`);
       return;
     }
     try {
       nc.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
+      this.faults.deadLettered(route, wire.code);
     } catch (error) {
       this.logger.error(`event lost on ${msg.subject}: ${(error as Error).message}`);
     }
@@ -134,6 +141,7 @@ export class EventDelivery {
       // No reason with the TERM: nats-server before 2.10 ignores a `+TERM <reason>` it cannot
       // parse and redelivers the event after its ack wait. The reason travels in the dead letter.
       msg.term();
+      this.faults.deadLettered(route, wire.code);
     } catch (error) {
       this.logger.error(`could not dead-letter ${msg.subject}, redelivering: ${(error as Error).message}`);
       try {

@@ -27,8 +27,16 @@ export { attachNatsServer, createNatsMicroservice } from './create-nats-microser
 export { NatsStatus } from './nats-connection.js';
 export { installProcessGuards } from './process-guards.js';
 export type { ProcessGuards, ProcessGuardsOptions } from './process-guards.js';
-export { NATS_CALL_CHANNEL, NATS_HANDLED_CHANNEL, NATS_STATUS_CHANNEL } from './nats-transport.diagnostics.js';
-export type { CallReport, HandledReport, StatusReport, TimedReport } from './nats-transport.diagnostics.js';
+export {
+  NATS_CALL_CHANNEL,
+  NATS_DEAD_LETTER_CHANNEL,
+  NATS_HANDLED_CHANNEL,
+  NATS_REDELIVERY_CHANNEL,
+  NATS_REFUSED_CHANNEL,
+  NATS_STATUS_CHANNEL,
+} from './nats-transport.diagnostics.js';
+export type { CallReport, DeadLetterReport, HandledReport, RedeliveryReport, RefusedReport, StatusReport, TimedReport } from './nats-transport.diagnostics.js';
+export { REFUSAL_CODES } from './wire/refusal-codes.js';
 export { durableStreamName } from './durable/durable-stream.js';
 export type { DurableSpec } from './interfaces/handler-metadata.interface.js';
 export {

@@ -14,6 +14,7 @@ import { TransportError } from './errors/transport.error.js';
 import { withDeadline } from './handler-invoker.js';
 import { ConcurrencyLimiter } from './concurrency.limiter.js';
 import { EventDelivery } from './event-delivery.js';
+import { FaultReports } from './fault.reports.js';
 import { handledChannel, type HandledReport } from './nats-transport.diagnostics.js';
 import { InFlightRegistry } from './in-flight.registry.js';
 import type {
@@ -68,6 +69,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly eventSlots: ConcurrencyLimiter;
   private readonly refusals = new RefusalLog(this.logger);
   private readonly replies: RequestReplies;
+  private readonly faults: FaultReports;
   /** RPC requests being handled now, against `maxConcurrentRequests`. */
   private requests = 0;
   private readonly requestDone = () => {
@@ -79,6 +81,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.options = normalizeNatsTransportOptions(options);
     this.delivery = new EventDelivery(this.options, this.logger, this.refusals);
     this.replies = new RequestReplies(this.options, this.logger, this.refusals, () => this.nc);
+    this.faults = new FaultReports(this.options.service, this.options.subjectPrefix);
     const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes } = this.options;
     this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes);
   }
@@ -255,9 +258,10 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private refuse(route: NatsRoute, msg: Msg | JsMsg, error: MalformedPayloadError | OverloadedError): void {
     const wire = toWireError(error);
     this.refusals.warn(`${wire.code} ${route.subject}`, `refused message on ${msg.subject}: ${wire.message}`);
+    this.faults.refused(route, wire.code);
     if (route.kind === 'rpc') this.replies.replyError(msg as Msg, wire);
     else if (route.durable !== undefined) void this.delivery.refuseDurable(route, msg as JsMsg, wire, this.js!);
-    else this.delivery.refuseCore(msg as Msg, wire, this.nc);
+    else this.delivery.refuseCore(route, msg as Msg, wire, this.nc);
   }
 
   private reportHandled(route: NatsRoute, subject: string, correlationId: string, startedAt: number, failure?: WireError): void {

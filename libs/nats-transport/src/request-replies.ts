@@ -11,10 +11,8 @@ import type { RefusalLog } from './refusal.log.js';
 import { logInternalFailure } from './wire/internal-failure.log.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
 import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
+import { REFUSAL_CODES } from './wire/refusal-codes.js';
 import { INTERNAL_ERROR_CODE, isConvertedWireError, statusOfWireError, toWireError, toWireErrorAfterFilters, type WireError } from './wire/wire-error.js';
-
-/** Codes of input refused before a handler ran: logged once per burst, not once each. */
-const REFUSAL_CODES = new Set(['BAD_PAYLOAD', 'VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'OVERLOADED']);
 
 /**
  * Answers RPC requests: decodes the body within the route's limits, runs the handler through

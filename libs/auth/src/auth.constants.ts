@@ -11,3 +11,9 @@ export const AUTHORIZATION_HEADER = 'Authorization';
 
 /** Where a WebSocket gateway keeps the token a client connected with, for the guard. */
 export const WS_TOKEN = Symbol.for('cliffracer:auth:ws-token');
+
+/**
+ * The token `AuthModule` also provides `AuthFailures` under, by name, so that a library can
+ * count refusals without depending on this package (`@cliffracer/metrics` does).
+ */
+export const AUTH_FAILURES_FEED = 'cliffracer:auth:failures';

@@ -59,4 +59,17 @@ describe('AuthFailures', () => {
       expect(failures.total()).toBe(3);
     });
   });
+
+  describe('onRecord', () => {
+    it('tells each listener the reason and transport of every refusal until it is stopped', () => {
+      const failures = new AuthFailures();
+      const seen: string[] = [];
+      const stop = failures.onRecord((reason, transport) => seen.push(`${transport} ${reason}`));
+      failures.record('no token', 'rpc', 'A.a');
+      failures.record('bad signature', 'http', 'B.b');
+      stop();
+      failures.record('no token', 'rpc', 'A.a');
+      expect(seen).toEqual(['rpc no token', 'http bad signature']);
+    });
+  });
 });

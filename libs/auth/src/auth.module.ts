@@ -1,6 +1,7 @@
 import { DebugLogger } from '@cliffracer/debug-logger';
 import { Module } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
+import { AUTH_FAILURES_FEED } from './auth.constants.js';
 import { AuthFailures } from './auth.failures.js';
 import { AUTH_OPTIONS, AuthConfigurableModule, NORMALIZED_AUTH_OPTIONS } from './auth.module-definition.js';
 import { normalizeAuthOptions } from './auth.options.js';
@@ -21,6 +22,7 @@ import { TokenService } from './token.service.js';
     { provide: NORMALIZED_AUTH_OPTIONS, inject: [AUTH_OPTIONS], useFactory: (options: AuthModuleOptions) => normalizeAuthOptions(options) },
     { provide: TokenService, inject: [NORMALIZED_AUTH_OPTIONS], useFactory: (options: NormalizedAuthOptions) => new TokenService(options) },
     { provide: AuthFailures, inject: [{ token: DebugLogger, optional: true }], useFactory: (debug?: DebugLogger) => new AuthFailures(debug) },
+    { provide: AUTH_FAILURES_FEED, useExisting: AuthFailures },
     {
       provide: JwtAuthGuard,
       inject: [Reflector, TokenService, NORMALIZED_AUTH_OPTIONS, AuthFailures],
@@ -33,6 +35,6 @@ import { TokenService } from './token.service.js';
       useFactory: (guard: JwtAuthGuard, options: NormalizedAuthOptions) => (options.globalGuard ? guard : { canActivate: () => true }),
     },
   ],
-  exports: [TokenService, JwtAuthGuard, AuthFailures],
+  exports: [TokenService, JwtAuthGuard, AuthFailures, AUTH_FAILURES_FEED],
 })
 export class AuthModule extends AuthConfigurableModule {}

@@ -1,6 +1,7 @@
-export { AUTH_USER, AUTHORIZATION_HEADER, WS_TOKEN } from './auth.constants.js';
+export { AUTH_FAILURES_FEED, AUTH_USER, AUTHORIZATION_HEADER, WS_TOKEN } from './auth.constants.js';
 export { bearer, bearerOf } from './auth-carrier.js';
 export { AuthFailures } from './auth.failures.js';
+export type { AuthFailureListener } from './auth.failures.js';
 export { AuthModule } from './auth.module.js';
 export { DEFAULT_AUTH_OPTIONS, normalizeAuthOptions } from './auth.options.js';
 export { CurrentUser } from './decorators/current-user.decorator.js';

@@ -1,3 +1,5 @@
+import { AuthFailures } from '@cliffracer/auth';
+import { ServiceMetrics } from '@cliffracer/metrics';
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -38,14 +40,20 @@ import { ShutdownState } from './shutdown.state.js';
     },
     {
       provide: MetricsService,
-      inject: [HTTP_FRONT_DOOR_OPTIONS],
-      useFactory: (options: NormalizedHttpFrontDoorOptions) => new MetricsService(options.service),
+      inject: [HTTP_FRONT_DOOR_OPTIONS, { token: AuthFailures, optional: true }],
+      useFactory: (options: NormalizedHttpFrontDoorOptions, auth?: AuthFailures) => {
+        const metrics = new MetricsService(options.service);
+        if (auth !== undefined) metrics.countAuthFailures(auth);
+        return metrics;
+      },
     },
+    // Code that adds its own metrics asks for ServiceMetrics, whichever door serves them.
+    { provide: ServiceMetrics, useExisting: MetricsService },
     { provide: APP_INTERCEPTOR, useClass: HttpErrorsInterceptor },
     NatsHealthIndicator,
     DatabaseHealthIndicator,
     ShutdownState,
   ],
-  exports: [MetricsService],
+  exports: [MetricsService, ServiceMetrics],
 })
 export class HttpFrontDoorModule extends HttpFrontDoorConfigurableModule {}

@@ -118,7 +118,7 @@ describe('Compose observability', () => {
     for (const query of queries) {
       const known = new Set(metricsOf(query).flatMap((name) => [...exposed.get(name)!]));
       const used = [...query.matchAll(/by \(([^)]*)\)|\{([^}]*)\}|label_values\([a-z_]+, ([a-z_]+)\)/g)].flatMap(([, by, selector, variable]) =>
-        by !== undefined ? by.split(',').map((label) => label.trim()) : selector !== undefined ? [...selector.matchAll(/([a-z_]+)=~?"/g)].map(([, label]) => label!) : [variable!],
+        by !== undefined ? by.split(',').map((label: string) => label.trim()) : selector !== undefined ? [...selector.matchAll(/([a-z_]+)=~?"/g)].map(([, label]) => label!) : [variable!],
       );
       expect({ query, unknown: used.filter((label) => !known.has(label)) }).toEqual({ query, unknown: [] });
     }

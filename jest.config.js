@@ -6,7 +6,13 @@ const swcOptions = createRequire(import.meta.url)('./scripts/swc-options.cjs');
 
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swcOptions],
+    '/node_modules/@nestjs/throttler/.+\\.js$': '<rootDir>/scripts/jest-nest-esm.transform.cjs',
+  },
+  // @nestjs/throttler is CommonJS requiring Nest's ES modules: see scripts/jest-nest-esm.setup.mjs.
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/)'],
+  setupFiles: ['<rootDir>/scripts/jest-nest-esm.setup.mjs'],
   // The workspace packages run from their sources, so `npm test` needs no build; the packaging
   // test (test/packaging) builds and installs them as a user would.
   moduleNameMapper: {

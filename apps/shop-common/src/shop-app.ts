@@ -13,7 +13,11 @@ export interface ShopAppOptions {
 
 /** A shop service as one app: its NATS handlers and its HTTP door, payloads validated on both. */
 export async function createShopApp(module: DynamicModule, config: ShopServiceConfig, options: ShopAppOptions = {}): Promise<NestFastifyApplication> {
-  return createHttpService(module, config.nats, { ...options, configure: (app) => app.useGlobalPipes(new RpcValidationPipe()) });
+  return createHttpService(module, config.nats, {
+    ...options,
+    ...(config.http.trustProxy && { trustProxy: config.http.trustProxy }),
+    configure: (app) => app.useGlobalPipes(new RpcValidationPipe()),
+  });
 }
 
 /** Starts the NATS handlers first, so the HTTP health check only answers once they listen. */

@@ -48,6 +48,17 @@ describe('shopServiceConfig', () => {
     });
   });
 
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY lists', () => {
+    expect(shopServiceConfig('gateway', { defaultPort: 1 }, {}).http).not.toHaveProperty('trustProxy');
+    expect(shopServiceConfig('gateway', { defaultPort: 1 }, { TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,loopback,::1' }).http.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'loopback', '::1']);
+  });
+
+  it('refuses a TRUST_PROXY entry that is not an address, a range or a range name', () => {
+    for (const bad of ['true', '*', '10.0.0.0/33', 'example.com', '1.2.3.4/8/8']) {
+      expect(() => shopServiceConfig('gateway', { defaultPort: 1 }, { TRUST_PROXY: bad })).toThrow(`TRUST_PROXY must list proxy addresses, CIDR ranges or loopback/linklocal/uniquelocal, got ${JSON.stringify(bad)}`);
+    }
+  });
+
   it('refuses a port that is not a whole number', () => {
     expect(() => shopServiceConfig('orders', { defaultPort: 1 }, { PORT: 'eighty' })).toThrow('PORT must be a whole number, got "eighty"');
   });

@@ -4,6 +4,7 @@ import { InvalidOptionsError } from '@cliffracer/common';
 import type { DebugLoggerModuleOptions } from '@cliffracer/debug-logger';
 import { natsConnectionFromEnv, type NatsTransportModuleOptions } from '@cliffracer/nats-transport';
 import type { SecureRepositoryModuleOptions } from '@cliffracer/secure-repository';
+import { isIP } from 'node:net';
 
 /** Everything a service of the sample shop is configured with; tests build it by hand. */
 export interface ShopServiceConfig {
@@ -15,7 +16,8 @@ export interface ShopServiceConfig {
   debug: DebugLoggerModuleOptions;
   /** The name of this process among the service's instances (`orders-0`, counted from 0 by the deployment manager). */
   instance: string;
-  http: { port: number; host: string };
+  /** The HTTP door; `trustProxy`: the proxies whose `X-Forwarded-For` names the client (none by default). */
+  http: { port: number; host: string; trustProxy?: string[] };
 }
 
 /**
@@ -32,6 +34,8 @@ export interface ShopServiceConfig {
  * - `JWT_SECRET` (required where tokens are checked), `JWT_ISSUER`, `JWT_AUDIENCE`;
  * - `BACKDOOR_TOKEN` (no token, no backdoor), `BACKDOOR_PORT` (default 0: any free port);
  * - `PORT` (default `defaultPort`), `HOST` (default 127.0.0.1), `CLIFFRACER_INSTANCE`;
+ * - `TRUST_PROXY`: comma-separated addresses or CIDR ranges (or `loopback`, `linklocal`,
+ *   `uniquelocal`) of the proxies whose `X-Forwarded-For` names the client (default none);
  * - `DEBUG_SESSION_ID` (services of one run share a session), and `DEBUG_MODE`, `DEBUG_LOG_DIR`,
  *   read by the debug logger itself.
  */
@@ -58,8 +62,28 @@ export function shopServiceConfig(
     backdoor: { service, token: env.BACKDOOR_TOKEN || undefined, port: numberFrom(env, 'BACKDOOR_PORT', 0) },
     debug: { service, sessionId: env.DEBUG_SESSION_ID || undefined },
     instance: env.CLIFFRACER_INSTANCE ?? service,
-    http: { port: numberFrom(env, 'PORT', options.defaultPort), host: env.HOST ?? '127.0.0.1' },
+    http: {
+      port: numberFrom(env, 'PORT', options.defaultPort),
+      host: env.HOST ?? '127.0.0.1',
+      ...(env.TRUST_PROXY && { trustProxy: trustedProxies(env.TRUST_PROXY) }),
+    },
   };
+}
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `TRUST_PROXY` as fastify takes it; anything but addresses, CIDR ranges and range names fails at boot. */
+function trustedProxies(raw: string): string[] {
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address!);
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_RANGE_NAMES.has(entry) && (family === 0 || !validBits || rest.length > 0)) {
+      throw new InvalidOptionsError('Shop', `TRUST_PROXY must list proxy addresses, CIDR ranges or loopback/linklocal/uniquelocal, got ${JSON.stringify(entry)}`);
+    }
+  }
+  return entries;
 }
 
 /** Token settings shared by the shop's services: the secret only from `JWT_SECRET`, never a default. */

@@ -24,6 +24,8 @@ export { NatsServer } from './nats.server.js';
 export type { NatsRouteInfo } from './nats.server.js';
 export { NatsServerRef } from './nats-server.ref.js';
 export { attachNatsServer, createNatsMicroservice } from './create-nats-microservice.js';
+export { resolveNatsOptions } from './nats-options.source.js';
+export type { NatsOptionsFactory, NatsOptionsSource, ProviderLookup } from './nats-options.source.js';
 export { NatsStatus } from './nats-connection.js';
 export { installProcessGuards } from './process-guards.js';
 export type { ProcessGuards, ProcessGuardsOptions } from './process-guards.js';

@@ -50,4 +50,11 @@ export const MESSAGES = {
   notHeaderName: (name: unknown) => `a header name is one token (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name)}`,
   reservedHeaderRead: (name: string) =>
     `header ${JSON.stringify(name)} is reserved: read the correlation ID from CorrelationContext and the user from @CurrentUser(), not the raw header`,
+  optionsFactoryThrew: (reason: string) => `the options factory failed: ${reason}`,
+  optionsFactoryAsync: () =>
+    'the options factory returned a promise; Nest creates the transport synchronously: resolve asynchronous configuration in NatsTransportModule.forRootAsync and start without options',
+  optionsNotObject: (value: unknown) => `the options factory must return an object of options, got ${value === null ? 'null' : typeof value}`,
+  optionsFactoryNotFunction: () => 'useFactory must be a function',
+  optionsProviderMissing: (token: string) => `the options factory injects ${token}, which no module of the app provides`,
+  noTransportOptions: () => 'no NATS options: pass them, or { inject, useFactory }, or import NatsTransportModule (forRoot or forRootAsync)',
 } as const;

@@ -1,22 +1,20 @@
-import { Public, TokenService } from '@cliffracer/auth';
+import { Public } from '@cliffracer/auth';
+import { CallerThrottlerGuard } from '@cliffracer/http';
 import { Rpc } from '@cliffracer/nats-transport';
-import { Controller } from '@nestjs/common';
+import { Controller, UseGuards } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { LoginDto } from '../dto/login.dto.js';
-import { UserStore } from './user.store.js';
+import { LoginService } from './login.service.js';
 
-/** gateway.login: a token for a user whose password matches. */
+/** gateway.login: a token for a user whose password matches, within the login limits. */
 @Controller()
 export class UsersController {
-  constructor(
-    private readonly users: UserStore,
-    private readonly tokens: TokenService,
-  ) {}
+  constructor(private readonly logins: LoginService) {}
 
   @Public()
+  @UseGuards(CallerThrottlerGuard)
   @Rpc()
-  async login(@Payload() credentials: LoginDto): Promise<{ token: string }> {
-    const user = await this.users.authenticate(credentials.username, credentials.password);
-    return { token: await this.tokens.issue(user) };
+  login(@Payload() credentials: LoginDto): Promise<{ token: string }> {
+    return this.logins.login(credentials);
   }
 }

@@ -7,7 +7,8 @@ export class InvalidOptionsError extends CliffracerError {
   constructor(
     readonly moduleName: string,
     reason: string,
+    options?: ErrorOptions,
   ) {
-    super(`invalid ${moduleName} options: ${reason}`, { code: 'INVALID_OPTIONS' });
+    super(`invalid ${moduleName} options: ${reason}`, { code: 'INVALID_OPTIONS', cause: options?.cause });
   }
 }

@@ -27,8 +27,8 @@ export { attachNatsServer, createNatsMicroservice } from './create-nats-microser
 export { NatsStatus } from './nats-connection.js';
 export { installProcessGuards } from './process-guards.js';
 export type { ProcessGuards, ProcessGuardsOptions } from './process-guards.js';
-export { NATS_CALL_CHANNEL, NATS_HANDLED_CHANNEL, NATS_STATUS_CHANNEL } from './nats-transport.diagnostics.js';
-export type { CallReport, HandledReport, StatusReport, TimedReport } from './nats-transport.diagnostics.js';
+export { NATS_CALL_CHANNEL, NATS_HANDLED_CHANNEL, NATS_OVERLOAD_CHANNEL, NATS_STATUS_CHANNEL } from './nats-transport.diagnostics.js';
+export type { CallReport, HandledReport, OverloadReport, StatusReport, TimedReport } from './nats-transport.diagnostics.js';
 export { durableStreamName } from './durable/durable-stream.js';
 export type { DurableSpec } from './interfaces/handler-metadata.interface.js';
 export {

@@ -7,6 +7,7 @@ import { channel } from 'node:diagnostics_channel';
 export const NATS_HANDLED_CHANNEL = 'cliffracer:nats:handled';
 export const NATS_CALL_CHANNEL = 'cliffracer:nats:call';
 export const NATS_STATUS_CHANNEL = 'cliffracer:nats:status';
+export const NATS_OVERLOAD_CHANNEL = 'cliffracer:nats:overload';
 
 /** What every timed report carries: which work, under which ID, how long, and how it ended. */
 export interface TimedReport {
@@ -43,6 +44,33 @@ export interface StatusReport {
   server?: string;
 }
 
+/**
+ * A request or event a bulkhead turned away (published on `NATS_OVERLOAD_CHANNEL`): count these
+ * to see a service shedding load, by `scope` and `route`.
+ */
+export interface OverloadReport {
+  kind: 'rpc' | 'event';
+  service: string;
+  /** The message's subject, without the prefix. */
+  subject: string;
+  /** The handler's subject pattern, without the prefix. */
+  route: string;
+  /**
+   * Which bound: the service's (`maxConcurrentRequests`, `maxQueuedRequests`; for events,
+   * `maxConcurrentEvents` and its queue) or the handler's own (`@Rpc({ maxConcurrent, maxQueued })`).
+   */
+  scope: 'service' | 'handler';
+  /**
+   * `refused`: every slot busy and the queue full, answered `OVERLOADED` at once; `expired`:
+   * it waited in the queue past its deadline and was answered `RPC_TIMEOUT` without running.
+   */
+  outcome: 'refused' | 'expired';
+  /** Messages being handled, and waiting, in that bulkhead when it happened. */
+  running: number;
+  queued: number;
+}
+
 export const handledChannel = channel(NATS_HANDLED_CHANNEL);
 export const callChannel = channel(NATS_CALL_CHANNEL);
 export const statusChannel = channel(NATS_STATUS_CHANNEL);
+export const overloadChannel = channel(NATS_OVERLOAD_CHANNEL);

@@ -17,7 +17,8 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   maxConcurrentEvents: 64,
   maxQueuedEvents: 10_000,
   maxQueuedEventBytes: 64 * 1024 * 1024,
-  maxConcurrentRequests: 10_000,
+  maxConcurrentRequests: 256,
+  maxQueuedRequests: 0,
   maxReconnectAttempts: -1,
   reconnectTimeWaitMs: 250,
   connectRetry: { maxWaitMs: 60_000, initialDelayMs: 200, maxDelayMs: 5000 },
@@ -58,6 +59,9 @@ export function normalizeNatsTransportOptions(
   }
   if (!Number.isInteger(merged.maxReconnectAttempts) || merged.maxReconnectAttempts < -1) {
     throw new InvalidOptionsError(MODULE, 'maxReconnectAttempts must be -1 or a whole number');
+  }
+  if (!Number.isInteger(merged.maxQueuedRequests) || merged.maxQueuedRequests < 0) {
+    throw new InvalidOptionsError(MODULE, `maxQueuedRequests must be 0 or a positive whole number, got ${merged.maxQueuedRequests}`);
   }
   validateNatsSecurity(options.auth, options.tls, merged.connection);
   return {

@@ -44,12 +44,23 @@ export interface NatsTransportModuleOptions {
    */
   maxQueuedEvents?: number;
   /**
-   * RPC requests one service handles at once. One more is answered at once with `OVERLOADED`
-   * (503, logged once per burst): requests to a handler that waits on something slow, sent
-   * without waiting for their replies, could otherwise pile up without end.
-   * @default 10000
+   * RPC requests one service handles at once (handlers with their own `@Rpc({ maxConcurrent })`
+   * aside). One more waits in the queue (`maxQueuedRequests`) or is answered at once with
+   * `OVERLOADED` (503, logged once per burst): requests to a handler that waits on something
+   * slow, sent without waiting for their replies, could otherwise pile up without end. 256 is
+   * far more than one Node process does useful work on at once (a database pool has 10 to 20
+   * connections), yet a bound a slow dependency reaches in seconds rather than never.
+   * @default 256
    */
   maxConcurrentRequests?: number;
+  /**
+   * RPC requests that may wait for a slot past `maxConcurrentRequests`, in arrival order, each
+   * until its deadline (its handler's `timeoutMs`, else `requestTimeoutMs`: by then its caller
+   * has given up), after which it is answered `RPC_TIMEOUT` without running. 0 refuses at once,
+   * so callers learn of the overload instead of waiting behind it.
+   * @default 0
+   */
+  maxQueuedRequests?: number;
   /**
    * Bytes of event bodies that may wait for a slot, in all; past it, as `maxQueuedEvents`.
    * @default 67108864 (64 MiB)

@@ -8,6 +8,8 @@ export const NATS_HANDLED_CHANNEL = 'cliffracer:nats:handled';
 export const NATS_CALL_CHANNEL = 'cliffracer:nats:call';
 export const NATS_STATUS_CHANNEL = 'cliffracer:nats:status';
 export const NATS_OVERLOAD_CHANNEL = 'cliffracer:nats:overload';
+export const NATS_CIRCUIT_CHANNEL = 'cliffracer:nats:circuit';
+export const NATS_RETRY_CHANNEL = 'cliffracer:nats:retry';
 
 /** What every timed report carries: which work, under which ID, how long, and how it ended. */
 export interface TimedReport {
@@ -70,7 +72,42 @@ export interface OverloadReport {
   queued: number;
 }
 
+/** The state of a client's circuit to one service. */
+export type CircuitStateName = 'closed' | 'open' | 'half-open';
+
+/**
+ * A client's circuit to a service changed state (published on `NATS_CIRCUIT_CHANNEL`): keep
+ * the latest per `target` for a gauge, count `open` ones for a rate of outages.
+ */
+export interface CircuitReport {
+  /** The calling service (the client's own). */
+  service: string;
+  /** The service the circuit guards calls to. */
+  target: string;
+  state: CircuitStateName;
+  previous: CircuitStateName;
+  /** On opening: the name of the failure that opened it. */
+  errorName?: string;
+}
+
+/** A client call is about to be tried again (published on `NATS_RETRY_CHANNEL`), before its wait. */
+export interface RetryReport {
+  /** The calling service (the client's own). */
+  service: string;
+  target: string;
+  /** The call's subject, without the prefix. */
+  subject: string;
+  /** The attempt about to be made: 2 for the first retry. */
+  attempt: number;
+  /** The wait before it, in milliseconds. */
+  delayMs: number;
+  /** What failed the attempt before it. */
+  errorName: string;
+}
+
 export const handledChannel = channel(NATS_HANDLED_CHANNEL);
 export const callChannel = channel(NATS_CALL_CHANNEL);
 export const statusChannel = channel(NATS_STATUS_CHANNEL);
 export const overloadChannel = channel(NATS_OVERLOAD_CHANNEL);
+export const circuitChannel = channel(NATS_CIRCUIT_CHANNEL);
+export const retryChannel = channel(NATS_RETRY_CHANNEL);

@@ -44,6 +44,12 @@ export const MESSAGES = {
   queuedNeedsConcurrent: (name: string) => `maxQueued of rpc ${name} needs maxConcurrent: the queue is the handler's own bulkhead's`,
   eventQueueFull: (subject: string, queued: number, maxQueued: number, maxBytes: number) =>
     `event refused: ${queued} events wait for a slot already (at most ${maxQueued}, ${maxBytes} bytes): ${subject}`,
+  circuitOpen: (service: string, state: 'open' | 'half-open', subject: string) =>
+    state === 'open'
+      ? `circuit to ${service} is open after repeated failures: call not sent: ${subject}`
+      : `circuit to ${service} is half-open, a probe call is under way: call not sent: ${subject}`,
+  circuitOpened: (service: string, failures: number, reason: string) => `circuit to ${service} opened after ${failures} failure(s) in a row, last: ${reason}`,
+  circuitClosed: (service: string) => `circuit to ${service} closed: a probe call succeeded`,
   headersNotObject: (target: string) => `headers must be a plain object of header names to string values: ${target}`,
   reservedHeader: (name: string, target: string) =>
     `header ${JSON.stringify(name)} is reserved for the framework and cannot be set by a caller: ${target}`,

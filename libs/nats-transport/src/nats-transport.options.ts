@@ -7,6 +7,7 @@ import type {
   NormalizedNatsTransportOptions,
 } from './interfaces/nats-transport-options.interface.js';
 import { validateNatsSecurity } from './nats-security.js';
+import { normalizeCallRetry, normalizeCircuitBreaker } from './resilience/resilience.options.js';
 import { isValidPrefix, isValidSubject, isValidToken, normalizePrefix } from './subjects.js';
 
 export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
@@ -72,6 +73,8 @@ export function normalizeNatsTransportOptions(
     subjectPrefix: normalizePrefix(merged.subjectPrefix),
     errors: [...merged.errors],
     payloadLimits: resolvePayloadLimits(MODULE, options.payloadLimits),
+    retry: options.retry === undefined ? undefined : normalizeCallRetry(MODULE, options.retry),
+    circuitBreaker: options.circuitBreaker === undefined ? undefined : normalizeCircuitBreaker(MODULE, options.circuitBreaker),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import type { PayloadLimits, ResolvedPayloadLimits } from '../nats-transport.limits.js';
+import type { NormalizedCallRetry } from '../resilience/resilience.options.js';
 import type { ErrorClass } from './error-class.interface.js';
+import type { CallRetryOptions, CircuitBreakerOptions } from './resilience-options.interface.js';
 
 /** Options of the NATS transport, shared by `NatsServer`, `NatsClient` and `NatsTransportModule`. */
 export interface NatsTransportModuleOptions {
@@ -136,6 +138,22 @@ export interface NatsTransportModuleOptions {
    */
   tls?: NatsTlsOptions;
   /**
+   * Retries every call of this client (`NatsClient.call`), unless a call says `retry: false`:
+   * give it only when this client's calls are idempotent. Without it a call opts in with
+   * `retry: true` (this policy, else the defaults) or its own options. Only failures of the
+   * exchange are retried (no responders, no reply in time, a connection failure), never an
+   * error reply, all within the call's `timeoutMs`.
+   * @default undefined (calls are not retried unless they ask)
+   */
+  retry?: CallRetryOptions;
+  /**
+   * Gives this client one circuit breaker per target service: after `failureThreshold`
+   * failures in a row (no responders, no reply in time, `OVERLOADED`), calls to it fail at once
+   * with `CircuitOpenError` until a probe after `halfOpenAfterMs` succeeds. `{}` takes the defaults.
+   * @default undefined (no circuit breakers)
+   */
+  circuitBreaker?: CircuitBreakerOptions;
+  /**
    * Further NATS connection options (ping interval, `noRandomize`, `inboxPrefix`). Credentials
    * and TLS go in `auth` and `tls`, which are checked; here they are refused.
    * @default {}
@@ -195,7 +213,9 @@ export interface ConnectRetryOptions {
 }
 
 /** Options after defaults are applied and checked. */
-export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits' | 'connectRetry' | 'auth' | 'tls'>> & {
+export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits' | 'connectRetry' | 'auth' | 'tls' | 'retry' | 'circuitBreaker'>> & {
+  retry?: NormalizedCallRetry;
+  circuitBreaker?: Required<CircuitBreakerOptions>;
   auth?: NatsAuthOptions;
   tls?: NatsTlsOptions;
   servers: string[];

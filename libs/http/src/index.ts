@@ -1,6 +1,7 @@
 export { BoundedWsAdapter, DEFAULT_WS_MAX_PAYLOAD } from './bounded-ws.adapter.js';
 export { createHttpService } from './create-http-service.js';
 export type { HttpServiceOptions } from './create-http-service.js';
+export { CircuitsHealthIndicator } from './circuits.health-indicator.js';
 export { DatabaseHealthIndicator } from './database.health-indicator.js';
 export { NotReadyError } from './errors/not-ready.error.js';
 export { isNotReadyError } from './errors/type-guards.js';

@@ -78,9 +78,8 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.options = normalizeNatsTransportOptions(options);
     this.delivery = new EventDelivery(this.options, this.logger, this.refusals);
     this.replies = new RequestReplies(this.options, this.logger, this.refusals, () => this.nc);
-    const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes } = this.options;
+    const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes, service, subjectPrefix, maxConcurrentRequests, maxQueuedRequests, requestTimeoutMs } = this.options;
     this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes);
-    const { service, subjectPrefix, maxConcurrentRequests, maxQueuedRequests, requestTimeoutMs } = this.options;
     const door = { service, subjectPrefix, replies: this.replies, refusals: this.refusals };
     this.requestSlots = new RequestBulkhead(door, 'service', maxConcurrentRequests, maxQueuedRequests, requestTimeoutMs);
   }
@@ -96,7 +95,10 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const routes = buildRoutes(this.messageHandlers, this.options);
-      for (const route of routes) if (route.kind === 'rpc') route.bulkhead = route.concurrency ? this.requestSlots.forHandler(route.concurrency) : this.requestSlots;
+      for (const route of routes) {
+        // A handler with `@Rpc({ maxConcurrent })` gets a compartment of its own; the others share the service's.
+        if (route.kind === 'rpc') route.bulkhead = route.concurrency ? this.requestSlots.forHandler(route.concurrency) : this.requestSlots;
+      }
       this.routes = routes;
       const nc = await connectNats(this.options, 'server');
       this.nc = nc;

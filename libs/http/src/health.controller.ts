@@ -2,6 +2,7 @@ import { Public } from '@cliffracer/auth';
 import { NatsServerRef } from '@cliffracer/nats-transport';
 import { Controller, Get, Inject, Logger, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult, type HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+import { CircuitsHealthIndicator } from './circuits.health-indicator.js';
 import { DatabaseHealthIndicator } from './database.health-indicator.js';
 import { HTTP_FRONT_DOOR_OPTIONS, type NormalizedHttpFrontDoorOptions } from './http-front-door.options.js';
 import { MESSAGES } from './http-front-door.messages.js';
@@ -19,7 +20,8 @@ interface Identity {
  * Health in Kubernetes terms. Liveness (`/health/live`, and `/health` as its alias): 200 while
  * the process runs and its event loop turns, shutdown included. Readiness (`/health/ready`):
  * terminus's JSON, 200 only while the service can take work (NATS transport listening on a
- * live connection, database answering, not shutting down), 503 otherwise.
+ * live connection, database answering, not shutting down), 503 otherwise; open circuits to
+ * other services are listed (`circuits`) without failing it.
  * `/health/detailed`: the readiness checks and the service's figures, with the same status.
  */
 @Public()
@@ -37,6 +39,7 @@ export class HealthController {
     @Inject(ShutdownState) private readonly shutdown: ShutdownState,
     @Inject(MetricsService) private readonly metrics: MetricsService,
     @Inject(HTTP_FRONT_DOOR_OPTIONS) private readonly options: NormalizedHttpFrontDoorOptions,
+    @Inject(CircuitsHealthIndicator) private readonly circuits: CircuitsHealthIndicator,
     @Optional() @Inject(NatsServerRef) private readonly serverRef?: NatsServerRef,
   ) {}
 
@@ -68,6 +71,8 @@ export class HealthController {
       () => this.lifecycle(),
       ...(this.nats.present ? [() => this.nats.check()] : []),
       ...(this.database.present ? [() => this.database.check()] : []),
+      // Reported, never failing: see CircuitsHealthIndicator.
+      ...(this.circuits.present ? [() => this.circuits.check()] : []),
     ];
   }
 

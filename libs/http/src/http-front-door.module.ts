@@ -3,6 +3,7 @@ import { ServiceMetrics } from '@cliffracer/metrics';
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { CircuitsHealthIndicator } from './circuits.health-indicator.js';
 import { DatabaseHealthIndicator } from './database.health-indicator.js';
 import { HealthController } from './health.controller.js';
 import { HttpErrorsInterceptor } from './http-errors.interceptor.js';
@@ -52,6 +53,7 @@ import { ShutdownState } from './shutdown.state.js';
     { provide: APP_INTERCEPTOR, useClass: HttpErrorsInterceptor },
     NatsHealthIndicator,
     DatabaseHealthIndicator,
+    CircuitsHealthIndicator,
     ShutdownState,
   ],
   exports: [MetricsService, ServiceMetrics],

@@ -11,6 +11,7 @@ export {
 export type { CallerTrackerOptions, UserNameTrackerOptions } from './caller-trackers.js';
 export { createHttpService } from './create-http-service.js';
 export type { HttpServiceOptions } from './create-http-service.js';
+export { CircuitsHealthIndicator } from './circuits.health-indicator.js';
 export { DatabaseHealthIndicator } from './database.health-indicator.js';
 export { NotReadyError } from './errors/not-ready.error.js';
 export { TooManyRequestsError } from './errors/too-many-requests.error.js';

@@ -1,6 +1,7 @@
 export { CallerHeader, CallerHeaders } from './decorators/caller-header.decorator.js';
 export { Event } from './decorators/event.decorator.js';
 export { Rpc } from './decorators/rpc.decorator.js';
+export { CircuitOpenError } from './errors/circuit-open.error.js';
 export { DuplicateHandlerError } from './errors/duplicate-handler.error.js';
 export { NatsUnreachableError } from './errors/nats-unreachable.error.js';
 export { MalformedPayloadError } from './errors/malformed-payload.error.js';
@@ -10,7 +11,7 @@ export { PayloadTooLargeError } from './errors/payload-too-large.error.js';
 export { RemoteError } from './errors/remote.error.js';
 export { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 export { TransportError } from './errors/transport.error.js';
-export { isNoRespondersError, isRemoteError, isRpcTimeoutError, isValidationError } from './errors/type-guards.js';
+export { isCircuitOpenError, isNoRespondersError, isRemoteError, isRpcTimeoutError, isValidationError } from './errors/type-guards.js';
 export { ValidationError } from './errors/validation.error.js';
 export type { FieldFailure } from './errors/validation.error.js';
 export type { InFlightHandler } from './in-flight.registry.js';
@@ -31,14 +32,31 @@ export { installProcessGuards } from './process-guards.js';
 export type { ProcessGuards, ProcessGuardsOptions } from './process-guards.js';
 export {
   NATS_CALL_CHANNEL,
+  NATS_CIRCUIT_CHANNEL,
   NATS_DEAD_LETTER_CHANNEL,
   NATS_HANDLED_CHANNEL,
+  NATS_OVERLOAD_CHANNEL,
   NATS_REDELIVERY_CHANNEL,
   NATS_REFUSED_CHANNEL,
+  NATS_RETRY_CHANNEL,
   NATS_STATUS_CHANNEL,
 } from './nats-transport.diagnostics.js';
-export type { CallReport, DeadLetterReport, HandledReport, RedeliveryReport, RefusedReport, StatusReport, TimedReport } from './nats-transport.diagnostics.js';
+export type {
+  CallReport,
+  CircuitReport,
+  CircuitStateName,
+  DeadLetterReport,
+  HandledReport,
+  OverloadReport,
+  RedeliveryReport,
+  RefusedReport,
+  RetryReport,
+  StatusReport,
+  TimedReport,
+} from './nats-transport.diagnostics.js';
 export { REFUSAL_CODES } from './wire/refusal-codes.js';
+export type { CallRetryOptions, CircuitBreakerOptions } from './interfaces/resilience-options.interface.js';
+export { DEFAULT_CALL_RETRY, DEFAULT_CIRCUIT_BREAKER, MAX_CALL_ATTEMPTS } from './resilience/resilience.options.js';
 export { durableStreamName } from './durable/durable-stream.js';
 export type { DurableSpec } from './interfaces/handler-metadata.interface.js';
 export {

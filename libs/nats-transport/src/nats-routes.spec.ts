@@ -16,6 +16,12 @@ describe('buildRoutes', () => {
     expect(route).toMatchObject({ kind: 'rpc', subject: 'dev.orders.get', queue: 'orders', timeoutMs: 50 });
   });
 
+  it('carries an @Rpc bulkhead of its own onto the route', () => {
+    const concurrency = { maxConcurrent: 4, maxQueued: 8 };
+    const [route] = buildRoutes(new Map([['export', handler(false, { kind: RPC_HANDLER_KIND, concurrency })]]), options);
+    expect(route!.concurrency).toEqual(concurrency);
+  });
+
   it('keeps a plain @MessagePattern subject as given', () => {
     const [route] = buildRoutes(new Map([['legacy.sum', handler(false, {})]]), options);
     expect(route).toMatchObject({ kind: 'rpc', subject: 'dev.legacy.sum' });

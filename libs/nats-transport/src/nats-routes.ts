@@ -1,10 +1,11 @@
 import type { MessageHandler } from '@nestjs/microservices';
 import { InvalidOptionsError } from '@cliffracer/common';
 import { getEventMetadata, getRpcMetadata } from './handler-metadata.accessor.js';
-import type { DurableSpec } from './interfaces/handler-metadata.interface.js';
+import type { DurableSpec, HandlerConcurrency } from './interfaces/handler-metadata.interface.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
 import { type PayloadLimits, type ResolvedPayloadLimits, resolvePayloadLimits } from './nats-transport.limits.js';
 import { MESSAGES } from './nats-transport.messages.js';
+import type { RequestBulkhead } from './request-bulkhead.js';
 import { isValidSubject, isValidSubjectPattern, rpcSubject } from './subjects.js';
 
 /** One subscription of the server: where it listens and which handler answers. */
@@ -18,6 +19,10 @@ export interface NatsRoute {
   durable?: DurableSpec;
   /** Bounds checked on each body before it is parsed. */
   limits: ResolvedPayloadLimits;
+  /** An RPC handler's own bulkhead (`@Rpc({ maxConcurrent, maxQueued })`). */
+  concurrency?: HandlerConcurrency;
+  /** The bulkhead its requests go through: the handler's own or the service's; set by the server. */
+  bulkhead?: RequestBulkhead;
 }
 
 /**
@@ -40,7 +45,8 @@ export function buildRoutes(handlers: Map<string, MessageHandler>, options: Norm
     const rpc = getRpcMetadata(handler);
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
     if (!isValidSubject(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
-    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits) };
+    const concurrency = rpc?.concurrency;
+    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), ...(concurrency && { concurrency }) };
   });
 }
 

@@ -10,6 +10,9 @@ export const NATS_STATUS_CHANNEL = 'cliffracer:nats:status';
 export const NATS_REFUSED_CHANNEL = 'cliffracer:nats:refused';
 export const NATS_DEAD_LETTER_CHANNEL = 'cliffracer:nats:dead-letter';
 export const NATS_REDELIVERY_CHANNEL = 'cliffracer:nats:redelivery';
+export const NATS_OVERLOAD_CHANNEL = 'cliffracer:nats:overload';
+export const NATS_CIRCUIT_CHANNEL = 'cliffracer:nats:circuit';
+export const NATS_RETRY_CHANNEL = 'cliffracer:nats:retry';
 
 /** What every timed report carries: which work, under which ID, how long, and how it ended. */
 export interface TimedReport {
@@ -80,9 +83,71 @@ export interface RedeliveryReport {
   delayMs: number;
 }
 
+/**
+ * A request or event a bulkhead turned away (published on `NATS_OVERLOAD_CHANNEL`): count these
+ * to see a service shedding load, by `scope` and `route`.
+ */
+export interface OverloadReport {
+  kind: 'rpc' | 'event';
+  service: string;
+  /** The message's subject, without the prefix. */
+  subject: string;
+  /** The handler's subject pattern, without the prefix. */
+  route: string;
+  /**
+   * Which bound: the service's (`maxConcurrentRequests`, `maxQueuedRequests`; for events,
+   * `maxConcurrentEvents` and its queue) or the handler's own (`@Rpc({ maxConcurrent, maxQueued })`).
+   */
+  scope: 'service' | 'handler';
+  /**
+   * `refused`: every slot busy and the queue full, answered `OVERLOADED` at once; `expired`:
+   * it waited in the queue past its deadline and was answered `RPC_TIMEOUT` without running.
+   */
+  outcome: 'refused' | 'expired';
+  /** Messages being handled, and waiting, in that bulkhead when it happened. */
+  running: number;
+  queued: number;
+}
+
+/** The state of a client's circuit to one service. */
+export type CircuitStateName = 'closed' | 'open' | 'half-open';
+
+/**
+ * A client's circuit to a service changed state (published on `NATS_CIRCUIT_CHANNEL`): keep
+ * the latest per `target` for a gauge, count `open` ones for a rate of outages.
+ */
+export interface CircuitReport {
+  /** The calling service (the client's own). */
+  service: string;
+  /** The service the circuit guards calls to. */
+  target: string;
+  state: CircuitStateName;
+  previous: CircuitStateName;
+  /** On opening: the name of the failure that opened it. */
+  errorName?: string;
+}
+
+/** A client call is about to be tried again (published on `NATS_RETRY_CHANNEL`), before its wait. */
+export interface RetryReport {
+  /** The calling service (the client's own). */
+  service: string;
+  target: string;
+  /** The call's subject, without the prefix. */
+  subject: string;
+  /** The attempt about to be made: 2 for the first retry. */
+  attempt: number;
+  /** The wait before it, in milliseconds. */
+  delayMs: number;
+  /** What failed the attempt before it. */
+  errorName: string;
+}
+
 export const handledChannel = channel(NATS_HANDLED_CHANNEL);
 export const callChannel = channel(NATS_CALL_CHANNEL);
 export const statusChannel = channel(NATS_STATUS_CHANNEL);
 export const refusedChannel = channel(NATS_REFUSED_CHANNEL);
 export const deadLetterChannel = channel(NATS_DEAD_LETTER_CHANNEL);
 export const redeliveryChannel = channel(NATS_REDELIVERY_CHANNEL);
+export const overloadChannel = channel(NATS_OVERLOAD_CHANNEL);
+export const circuitChannel = channel(NATS_CIRCUIT_CHANNEL);
+export const retryChannel = channel(NATS_RETRY_CHANNEL);

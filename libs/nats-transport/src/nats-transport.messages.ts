@@ -3,6 +3,10 @@ export const MESSAGES = {
   rpcTimedOut: (subject: string, timeoutMs: number) => `rpc timed out after ${timeoutMs}ms: ${subject}`,
   handlerTimedOut: (subject: string, timeoutMs: number) =>
     `rpc handler did not finish within ${timeoutMs}ms: ${subject}`,
+  queueTimedOut: (subject: string, timeoutMs: number) =>
+    `rpc request waited ${timeoutMs}ms for a free slot and was not run: ${subject}`,
+  timedOut: (side: 'caller' | 'handler' | 'queue', subject: string, timeoutMs: number): string =>
+    side === 'caller' ? MESSAGES.rpcTimedOut(subject, timeoutMs) : side === 'handler' ? MESSAGES.handlerTimedOut(subject, timeoutMs) : MESSAGES.queueTimedOut(subject, timeoutMs),
   noResponders: (subject: string) => `no service is answering: ${subject}`,
   notJson: (subject: string) => `payload is not valid JSON: ${subject}`,
   hostileKey: (subject: string, key: string) => `payload has a forbidden key "${key}": ${subject}`,
@@ -34,9 +38,18 @@ export const MESSAGES = {
   pingUnanswered: (timeoutMs: number) => `the NATS server did not answer a ping within ${timeoutMs}ms: the connection's reader may have stopped`,
   notConnected: () => 'the NATS server is not started: call listen() first',
   pingFailed: (reason: string) => `the NATS server could not be pinged: ${reason}`,
-  tooManyRequests: (subject: string, max: number) => `request refused: ${max} requests are being handled already: ${subject}`,
+  tooManyRequests: (subject: string, max: number, maxQueued: number, scope: 'service' | 'handler') =>
+    `request refused: ${max} requests are being handled already${maxQueued > 0 ? ` and ${maxQueued} wait` : ''}${scope === 'handler' ? ' by its handler' : ''}: ${subject}`,
+  invalidConcurrency: (name: string, key: string, value: unknown) => `${key} of rpc ${name} must be a ${key === 'maxQueued' ? 'whole number, 0 or more' : 'positive whole number'}, got ${JSON.stringify(value)}`,
+  queuedNeedsConcurrent: (name: string) => `maxQueued of rpc ${name} needs maxConcurrent: the queue is the handler's own bulkhead's`,
   eventQueueFull: (subject: string, queued: number, maxQueued: number, maxBytes: number) =>
     `event refused: ${queued} events wait for a slot already (at most ${maxQueued}, ${maxBytes} bytes): ${subject}`,
+  circuitOpen: (service: string, state: 'open' | 'half-open', subject: string) =>
+    state === 'open'
+      ? `circuit to ${service} is open after repeated failures: call not sent: ${subject}`
+      : `circuit to ${service} is half-open, a probe call is under way: call not sent: ${subject}`,
+  circuitOpened: (service: string, failures: number, reason: string) => `circuit to ${service} opened after ${failures} failure(s) in a row, last: ${reason}`,
+  circuitClosed: (service: string) => `circuit to ${service} closed: a probe call succeeded`,
   headersNotObject: (target: string) => `headers must be a plain object of header names to string values: ${target}`,
   reservedHeader: (name: string, target: string) =>
     `header ${JSON.stringify(name)} is reserved for the framework and cannot be set by a caller: ${target}`,

@@ -11,6 +11,8 @@ describe('normalizeNatsTransportOptions', () => {
       requestTimeoutMs: 5000,
       maxReconnectAttempts: -1,
       durableReplicas: 1,
+      maxConcurrentRequests: 256,
+      maxQueuedRequests: 0,
       connectRetry: { maxWaitMs: 60_000, initialDelayMs: 200, maxDelayMs: 5000 },
     });
   });
@@ -34,6 +36,9 @@ describe('normalizeNatsTransportOptions', () => {
     [{ service: 's', subjectPrefix: 'a.*' }, /subjectPrefix/],
     [{ service: 's', requestTimeoutMs: 0 }, /requestTimeoutMs/],
     [{ service: 's', maxReconnectAttempts: -2 }, /maxReconnectAttempts/],
+    [{ service: 's', maxConcurrentRequests: 0 }, /maxConcurrentRequests must be a positive whole number/],
+    [{ service: 's', maxQueuedRequests: -1 }, /maxQueuedRequests must be 0 or a positive whole number, got -1/],
+    [{ service: 's', maxQueuedRequests: 2.5 }, /maxQueuedRequests/],
     [{ service: 's', servers: [] }, /servers/],
     [{ service: 's', deadLetterSubject: 'dlq.>' }, /deadLetterSubject/],
     [{ service: 's', durableReplicas: 0 }, /durableReplicas must be a whole number from 1 to 5/],

@@ -7,6 +7,7 @@ import type {
   NormalizedNatsTransportOptions,
 } from './interfaces/nats-transport-options.interface.js';
 import { validateNatsSecurity } from './nats-security.js';
+import { normalizeCallRetry, normalizeCircuitBreaker } from './resilience/resilience.options.js';
 import { isValidPrefix, isValidSubject, isValidToken, normalizePrefix } from './subjects.js';
 
 export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
@@ -17,7 +18,8 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   maxConcurrentEvents: 64,
   maxQueuedEvents: 10_000,
   maxQueuedEventBytes: 64 * 1024 * 1024,
-  maxConcurrentRequests: 10_000,
+  maxConcurrentRequests: 256,
+  maxQueuedRequests: 0,
   maxReconnectAttempts: -1,
   reconnectTimeWaitMs: 250,
   connectRetry: { maxWaitMs: 60_000, initialDelayMs: 200, maxDelayMs: 5000 },
@@ -59,6 +61,9 @@ export function normalizeNatsTransportOptions(
   if (!Number.isInteger(merged.maxReconnectAttempts) || merged.maxReconnectAttempts < -1) {
     throw new InvalidOptionsError(MODULE, 'maxReconnectAttempts must be -1 or a whole number');
   }
+  if (!Number.isInteger(merged.maxQueuedRequests) || merged.maxQueuedRequests < 0) {
+    throw new InvalidOptionsError(MODULE, `maxQueuedRequests must be 0 or a positive whole number, got ${merged.maxQueuedRequests}`);
+  }
   validateNatsSecurity(options.auth, options.tls, merged.connection);
   return {
     ...merged,
@@ -68,6 +73,8 @@ export function normalizeNatsTransportOptions(
     subjectPrefix: normalizePrefix(merged.subjectPrefix),
     errors: [...merged.errors],
     payloadLimits: resolvePayloadLimits(MODULE, options.payloadLimits),
+    retry: options.retry === undefined ? undefined : normalizeCallRetry(MODULE, options.retry),
+    circuitBreaker: options.circuitBreaker === undefined ? undefined : normalizeCircuitBreaker(MODULE, options.circuitBreaker),
   };
 }
 

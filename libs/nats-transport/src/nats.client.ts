@@ -7,6 +7,8 @@ import { from, type Observable } from 'rxjs';
 import { InvalidOptionsError } from '@cliffracer/common';
 import { DurablePublisher } from './durable/durable-publisher.js';
 import { ReplyInbox } from './reply-inbox.js';
+import { CallResilience } from './resilience/call-resilience.js';
+import type { NormalizedCallRetry } from './resilience/resilience.options.js';
 import { MalformedPayloadError } from './errors/malformed-payload.error.js';
 import { NoRespondersError } from './errors/no-responders.error.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
@@ -17,7 +19,8 @@ import type {
 } from './interfaces/nats-transport-options.interface.js';
 import { closeConnection, connectNats, NatsStatus, watchConnection } from './nats-connection.js';
 import { ERROR_STATUS_HEADER } from './nats-transport.constants.js';
-import { callChannel, type CallReport } from './nats-transport.diagnostics.js';
+import type { CallRetryOptions } from './interfaces/resilience-options.interface.js';
+import { callChannel, type CallReport, type CircuitStateName } from './nats-transport.diagnostics.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { isValidSubject, isValidToken, rpcSubject } from './subjects.js';
@@ -40,6 +43,14 @@ export interface CallOptions {
    * carry its caller's headers on: pass them again. @default none
    */
   headers?: Record<string, string>;
+  /**
+   * Retry this call when the exchange fails on this side (no responders, no reply in time, a
+   * connection failure), within its `timeoutMs`; never when the handler answered with an error.
+   * Only for idempotent calls. `true` takes the client's `retry` policy (else 3 attempts from
+   * 100 ms), an object overrides fields of it, `false` turns off the client's. Bad options fail
+   * with `InvalidOptionsError`. @default the client's `retry` option (none)
+   */
+  retry?: boolean | CallRetryOptions;
 }
 
 /** Options of one event. */
@@ -75,6 +86,7 @@ export type EmitResult = Observable<void> & PromiseLike<void>;
  *
  * @example
  * const stock = await client.call<Stock>('inventory', 'get_stock', { sku: 'A-1' }, { timeoutMs: 2000 });
+ * const same = await client.call<Stock>('inventory', 'get_stock', { sku: 'A-1' }, { retry: true }); // idempotent: retried
  * await client.emit('orders.events.created', { orderId });
  */
 export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus> {
@@ -82,6 +94,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   readonly options: NormalizedNatsTransportOptions;
   private readonly rebuilder: ErrorRebuilder;
   private readonly durable: DurablePublisher;
+  private readonly resilience: CallResilience;
   private inbox?: ReplyInbox;
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
@@ -94,6 +107,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     this.options = normalizeNatsTransportOptions(options);
     this.rebuilder = new ErrorRebuilder(this.options.errors);
     this.durable = new DurablePublisher(this.options);
+    this.resilience = new CallResilience(this.options, this.logger);
   }
 
   /** Calls `<service>.<method>` and resolves its reply, or rejects with a typed error. */
@@ -102,15 +116,25 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
       return Promise.reject(new InvalidOptionsError('NatsClient', MESSAGES.invalidRpcName(`${service}.${method}`)));
     }
     let headers: CallerHeaderList | undefined;
-    if (options.headers !== undefined) {
-      try {
-        headers = checkCallerHeaders(options.headers, `${service}.${method}`);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    let retry: NormalizedCallRetry | undefined;
+    try {
+      if (options.headers !== undefined) headers = checkCallerHeaders(options.headers, `${service}.${method}`);
+      retry = this.resilience.retryOf(options.retry);
+    } catch (error) {
+      return Promise.reject(error);
     }
     const subject = rpcSubject(this.options.subjectPrefix, service, method);
-    return this.request<TResult>(subject, payload, options.timeoutMs ?? this.options.requestTimeoutMs, headers);
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    if (retry === undefined && !this.resilience.breaking) return this.request<TResult>(subject, payload, timeoutMs, headers);
+    return this.resilience.call(service, subject, timeoutMs, retry, (attemptMs) => this.request<TResult>(subject, payload, attemptMs, headers));
+  }
+
+  /**
+   * The state of this client's circuit to each service it has called (`closed`, `open`,
+   * `half-open`); empty without `circuitBreaker`. Readiness reports it.
+   */
+  circuitStates(): Record<string, CircuitStateName> {
+    return this.resilience.circuitStates();
   }
 
   /**

@@ -15,7 +15,8 @@ import { withDeadline } from './handler-invoker.js';
 import { ConcurrencyLimiter } from './concurrency.limiter.js';
 import { EventDelivery } from './event-delivery.js';
 import { FaultReports } from './fault.reports.js';
-import { handledChannel, type HandledReport } from './nats-transport.diagnostics.js';
+import { handledChannel, type HandledReport, overloadChannel } from './nats-transport.diagnostics.js';
+import { reportOverload } from './overload.report.js';
 import { InFlightRegistry } from './in-flight.registry.js';
 import type {
   NatsTransportModuleOptions,
@@ -26,6 +27,7 @@ import { buildRoutes, type NatsRoute } from './nats-routes.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { RefusalLog } from './refusal.log.js';
+import { RequestBulkhead } from './request-bulkhead.js';
 import { RequestReplies } from './request-replies.js';
 import { warnIfServerTooOld } from './server-version.js';
 import { headerFault } from './wire/message-headers.js';
@@ -70,11 +72,8 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly refusals = new RefusalLog(this.logger);
   private readonly replies: RequestReplies;
   private readonly faults: FaultReports;
-  /** RPC requests being handled now, against `maxConcurrentRequests`. */
-  private requests = 0;
-  private readonly requestDone = () => {
-    this.requests -= 1;
-  };
+  /** The service's shared bulkhead for RPC requests (`maxConcurrentRequests`). */
+  private readonly requestSlots: RequestBulkhead;
 
   constructor(options: NatsTransportModuleOptions) {
     super();
@@ -82,8 +81,10 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.delivery = new EventDelivery(this.options, this.logger, this.refusals);
     this.replies = new RequestReplies(this.options, this.logger, this.refusals, () => this.nc);
     this.faults = new FaultReports(this.options.service, this.options.subjectPrefix);
-    const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes } = this.options;
+    const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes, service, subjectPrefix, maxConcurrentRequests, maxQueuedRequests, requestTimeoutMs } = this.options;
     this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes);
+    const door = { service, subjectPrefix, replies: this.replies, refusals: this.refusals };
+    this.requestSlots = new RequestBulkhead(door, 'service', maxConcurrentRequests, maxQueuedRequests, requestTimeoutMs);
   }
 
   /** Nest silently keeps the last of two handlers for one RPC; here that is an error at boot. */
@@ -97,6 +98,10 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const routes = buildRoutes(this.messageHandlers, this.options);
+      for (const route of routes) {
+        // A handler with `@Rpc({ maxConcurrent })` gets a compartment of its own; the others share the service's.
+        if (route.kind === 'rpc') route.bulkhead = route.concurrency ? this.requestSlots.forHandler(route.concurrency) : this.requestSlots;
+      }
       this.routes = routes;
       const nc = await connectNats(this.options, 'server');
       this.nc = nc;
@@ -211,23 +216,23 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   private onRequest(route: NatsRoute, msg: Msg): void {
-    if (this.requests >= this.options.maxConcurrentRequests) {
-      this.refuse(route, msg, new OverloadedError(msg.subject, MESSAGES.tooManyRequests(msg.subject, this.options.maxConcurrentRequests)));
+    const bulkhead = route.bulkhead!;
+    if (bulkhead.full()) {
+      this.refuse(route, msg, bulkhead.overloaded(route, msg.subject));
       return;
     }
-    this.handleTracked(route, msg, () => {
-      this.requests += 1;
-      const work = this.replies.answer(route, msg);
-      work.then(this.requestDone, this.requestDone);
-      return work;
-    });
+    this.handleTracked(route, msg, () => bulkhead.run(route, msg));
   }
 
   // Counted in flight from arrival, so shutdown also waits for events still waiting their turn.
   private onEvent(route: NatsRoute, msg: Msg): void {
     const bytes = msg.data.length;
     if (this.eventSlots.full(bytes)) {
-      const { maxQueuedEvents, maxQueuedEventBytes } = this.options;
+      const { maxQueuedEvents, maxQueuedEventBytes, service, subjectPrefix } = this.options;
+      if (overloadChannel.hasSubscribers) {
+        const { running, queued } = this.eventSlots;
+        reportOverload({ kind: 'event', service, subjectPrefix, subject: msg.subject, route: route.subject, scope: 'service', outcome: 'refused', running, queued });
+      }
       this.refuse(route, msg, new OverloadedError(msg.subject, MESSAGES.eventQueueFull(msg.subject, this.eventSlots.queued, maxQueuedEvents, maxQueuedEventBytes)));
       return;
     }

@@ -31,15 +31,17 @@ export class RequestReplies {
 
   // One `then` per request rather than `async`/`await`: every promise costs an async-hook call
   // while the correlation context is on.
-  /** Answers `msg`; resolves the failure it answered with, if any. */
-  answer(route: NatsRoute, msg: Msg): Promise<WireError | undefined> {
+  /**
+   * Answers `msg`; resolves the failure it answered with, if any. `timeoutMs` is what is left
+   * of the handler's timeout after the request waited for a slot.
+   */
+  answer(route: NatsRoute, msg: Msg, timeoutMs = route.timeoutMs): Promise<WireError | undefined> {
     let work: Promise<unknown>;
     try {
       work = invokeHandler(route.handler, decodePayload(msg.data, msg.subject, route.limits), new NatsContext([msg.subject, msg.headers]));
     } catch (error) {
       return Promise.resolve(this.answerFailure(msg, error));
     }
-    const { timeoutMs } = route;
     if (timeoutMs !== undefined) work = withDeadline(work, timeoutMs, () => new RpcTimeoutError(msg.subject, timeoutMs, 'handler'));
     return work.then(
       (result) => this.answerResult(msg, result),

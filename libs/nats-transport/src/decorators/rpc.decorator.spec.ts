@@ -21,6 +21,16 @@ describe('@Rpc', () => {
   it('rejects a timeout that is not a positive whole number', () => {
     expect(() => Rpc({ timeoutMs: -1 })({}, 'x', { value: () => 1 })).toThrow('timeoutMs must be a positive whole number');
   });
+
+  it.each([
+    [{ maxConcurrent: 0 }, 'maxConcurrent of rpc x must be a positive whole number, got 0'],
+    [{ maxConcurrent: 1.5 }, 'maxConcurrent of rpc x must be a positive whole number, got 1.5'],
+    [{ maxConcurrent: 2, maxQueued: -1 }, 'maxQueued of rpc x must be a whole number, 0 or more, got -1'],
+    [{ maxQueued: 5 }, 'maxQueued of rpc x needs maxConcurrent'],
+  ])('rejects the bulkhead %j when the class loads', (options, message) => {
+    expect(() => Rpc(options)({}, 'x', { value: () => 1 })).toThrow(InvalidOptionsError);
+    expect(() => Rpc(options)({}, 'x', { value: () => 1 })).toThrow(message);
+  });
 });
 
 describe('@Event', () => {

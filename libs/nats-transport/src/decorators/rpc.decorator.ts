@@ -3,7 +3,7 @@ import { MessagePattern } from '@nestjs/microservices';
 import { RPC_HANDLER_KIND } from '../nats-transport.constants.js';
 import { resolvePayloadLimits } from '../nats-transport.limits.js';
 import { MESSAGES } from '../nats-transport.messages.js';
-import type { RpcMetadata, RpcOptions } from '../interfaces/handler-metadata.interface.js';
+import type { HandlerConcurrency, RpcMetadata, RpcOptions } from '../interfaces/handler-metadata.interface.js';
 import { isValidToken } from '../subjects.js';
 
 /**
@@ -17,6 +17,9 @@ import { isValidToken } from '../subjects.js';
  *
  * @Rpc('reserve', { timeoutMs: 2000 })    // inventory.reserve
  * reserveItems(@Payload() dto: Reservation) { ... }
+ *
+ * @Rpc({ maxConcurrent: 8, maxQueued: 32 }) // a compartment of its own: 8 at once, 32 waiting
+ * export_report(@Payload() dto: ReportQuery) { ... }
  */
 export function Rpc(name?: string, options?: RpcOptions): MethodDecorator;
 export function Rpc(options: RpcOptions): MethodDecorator;
@@ -30,7 +33,18 @@ export function Rpc(nameOrOptions?: string | RpcOptions, maybeOptions: RpcOption
       throw new InvalidOptionsError('Rpc', `timeoutMs must be a positive whole number, got ${timeoutMs}`);
     }
     if (limits !== undefined) resolvePayloadLimits('Rpc', limits);
-    const metadata: RpcMetadata = { kind: RPC_HANDLER_KIND, timeoutMs, ...(limits && { limits }) };
+    const concurrency = handlerConcurrency(name, options);
+    const metadata: RpcMetadata = { kind: RPC_HANDLER_KIND, timeoutMs, ...(limits && { limits }), ...(concurrency && { concurrency }) };
     return MessagePattern(name, metadata as unknown as Record<string, unknown>)(target, key, descriptor);
   };
+}
+
+function handlerConcurrency(name: string, { maxConcurrent, maxQueued }: RpcOptions): HandlerConcurrency | undefined {
+  if (maxConcurrent === undefined) {
+    if (maxQueued !== undefined) throw new InvalidOptionsError('Rpc', MESSAGES.queuedNeedsConcurrent(name));
+    return undefined;
+  }
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent <= 0) throw new InvalidOptionsError('Rpc', MESSAGES.invalidConcurrency(name, 'maxConcurrent', maxConcurrent));
+  if (maxQueued !== undefined && (!Number.isInteger(maxQueued) || maxQueued < 0)) throw new InvalidOptionsError('Rpc', MESSAGES.invalidConcurrency(name, 'maxQueued', maxQueued));
+  return { maxConcurrent, maxQueued: maxQueued ?? 0 };
 }

@@ -1,3 +1,4 @@
+import { CircuitOpenError } from './circuit-open.error.js';
 import { NoRespondersError } from './no-responders.error.js';
 import { RemoteError } from './remote.error.js';
 import { RpcTimeoutError } from './rpc-timeout.error.js';
@@ -25,4 +26,9 @@ export function isValidationError(value: unknown): value is ValidationError {
 /** True for a remote error the caller had no class for. */
 export function isRemoteError(value: unknown): value is RemoteError {
   return value instanceof RemoteError || hasName(value, 'RemoteError');
+}
+
+/** True when a circuit breaker refused the call without sending it. */
+export function isCircuitOpenError(value: unknown): value is CircuitOpenError {
+  return value instanceof CircuitOpenError || hasName(value, 'CircuitOpenError');
 }

@@ -13,6 +13,21 @@ export interface RpcOptions {
    * @default the service's payload limits
    */
   limits?: Partial<PayloadLimits>;
+  /**
+   * Requests this handler works on at once, in a compartment of its own: they do not count
+   * toward the service's `maxConcurrentRequests`, so a handler stuck on a slow dependency
+   * fills its own slots only. One more waits in its queue (`maxQueued`) or is answered at once
+   * with `OVERLOADED` (503).
+   * @default none (the handler shares the service's `maxConcurrentRequests`)
+   */
+  maxConcurrent?: number;
+  /**
+   * Requests that may wait for one of this handler's slots, in arrival order, each until its
+   * deadline (`timeoutMs`, else `requestTimeoutMs`), after which it is answered `RPC_TIMEOUT`
+   * without running. Needs `maxConcurrent`.
+   * @default 0 (refused at once)
+   */
+  maxQueued?: number;
 }
 
 /** Options of `@Event`. */
@@ -66,6 +81,14 @@ export interface RpcMetadata {
   kind: typeof RPC_HANDLER_KIND;
   timeoutMs?: number;
   limits?: Partial<PayloadLimits>;
+  /** The handler's own bulkhead, when it has one. */
+  concurrency?: HandlerConcurrency;
+}
+
+/** A handler's own bulkhead (normalized `@Rpc({ maxConcurrent, maxQueued })`). */
+export interface HandlerConcurrency {
+  maxConcurrent: number;
+  maxQueued: number;
 }
 
 /** What `@Event` records on a handler (Nest `extras`). */

@@ -1,6 +1,8 @@
 import type { NodeConnectionOptions } from '@nats-io/transport-node';
 import type { PayloadLimits, ResolvedPayloadLimits } from '../nats-transport.limits.js';
+import type { NormalizedCallRetry } from '../resilience/resilience.options.js';
 import type { ErrorClass } from './error-class.interface.js';
+import type { CallRetryOptions, CircuitBreakerOptions } from './resilience-options.interface.js';
 
 /** Options of the NATS transport, shared by `NatsServer`, `NatsClient` and `NatsTransportModule`. */
 export interface NatsTransportModuleOptions {
@@ -44,12 +46,23 @@ export interface NatsTransportModuleOptions {
    */
   maxQueuedEvents?: number;
   /**
-   * RPC requests one service handles at once. One more is answered at once with `OVERLOADED`
-   * (503, logged once per burst): requests to a handler that waits on something slow, sent
-   * without waiting for their replies, could otherwise pile up without end.
-   * @default 10000
+   * RPC requests one service handles at once (handlers with their own `@Rpc({ maxConcurrent })`
+   * aside). One more waits in the queue (`maxQueuedRequests`) or is answered at once with
+   * `OVERLOADED` (503, logged once per burst): requests to a handler that waits on something
+   * slow, sent without waiting for their replies, could otherwise pile up without end. 256 is
+   * far more than one Node process does useful work on at once (a database pool has 10 to 20
+   * connections), yet a bound a slow dependency reaches in seconds rather than never.
+   * @default 256
    */
   maxConcurrentRequests?: number;
+  /**
+   * RPC requests that may wait for a slot past `maxConcurrentRequests`, in arrival order, each
+   * until its deadline (its handler's `timeoutMs`, else `requestTimeoutMs`: by then its caller
+   * has given up), after which it is answered `RPC_TIMEOUT` without running. 0 refuses at once,
+   * so callers learn of the overload instead of waiting behind it.
+   * @default 0
+   */
+  maxQueuedRequests?: number;
   /**
    * Bytes of event bodies that may wait for a slot, in all; past it, as `maxQueuedEvents`.
    * @default 67108864 (64 MiB)
@@ -125,6 +138,22 @@ export interface NatsTransportModuleOptions {
    */
   tls?: NatsTlsOptions;
   /**
+   * Retries every call of this client (`NatsClient.call`), unless a call says `retry: false`:
+   * give it only when this client's calls are idempotent. Without it a call opts in with
+   * `retry: true` (this policy, else the defaults) or its own options. Only failures of the
+   * exchange are retried (no responders, no reply in time, a connection failure), never an
+   * error reply, all within the call's `timeoutMs`.
+   * @default undefined (calls are not retried unless they ask)
+   */
+  retry?: CallRetryOptions;
+  /**
+   * Gives this client one circuit breaker per target service: after `failureThreshold`
+   * failures in a row (no responders, no reply in time, `OVERLOADED`), calls to it fail at once
+   * with `CircuitOpenError` until a probe after `halfOpenAfterMs` succeeds. `{}` takes the defaults.
+   * @default undefined (no circuit breakers)
+   */
+  circuitBreaker?: CircuitBreakerOptions;
+  /**
    * Further NATS connection options (ping interval, `noRandomize`, `inboxPrefix`). Credentials
    * and TLS go in `auth` and `tls`, which are checked; here they are refused.
    * @default {}
@@ -184,7 +213,9 @@ export interface ConnectRetryOptions {
 }
 
 /** Options after defaults are applied and checked. */
-export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits' | 'connectRetry' | 'auth' | 'tls'>> & {
+export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits' | 'connectRetry' | 'auth' | 'tls' | 'retry' | 'circuitBreaker'>> & {
+  retry?: NormalizedCallRetry;
+  circuitBreaker?: Required<CircuitBreakerOptions>;
   auth?: NatsAuthOptions;
   tls?: NatsTlsOptions;
   servers: string[];

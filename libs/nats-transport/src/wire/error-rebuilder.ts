@@ -1,3 +1,4 @@
+import { CircuitOpenError } from '../errors/circuit-open.error.js';
 import { MalformedPayloadError } from '../errors/malformed-payload.error.js';
 import { NoRespondersError } from '../errors/no-responders.error.js';
 import { OverloadedError } from '../errors/overloaded.error.js';
@@ -8,7 +9,16 @@ import { ValidationError } from '../errors/validation.error.js';
 import type { ErrorClass } from '../interfaces/error-class.interface.js';
 import type { WireError } from './wire-error.js';
 
-const BUILT_IN: ErrorClass[] = [ValidationError, RpcTimeoutError, NoRespondersError, MalformedPayloadError, PayloadTooLargeError, OverloadedError];
+const BUILT_IN: ErrorClass[] = [ValidationError, RpcTimeoutError, NoRespondersError, MalformedPayloadError, PayloadTooLargeError, OverloadedError, CircuitOpenError];
+
+// Errors that came in a reply: a retry policy must tell a `NoRespondersError` of this call from
+// one a remote handler passed on from its own call.
+const REBUILT = new WeakSet<Error>();
+
+/** True for an error rebuilt from a reply (the remote handler's), not one raised on this side. */
+export function isRemoteReply(error: unknown): boolean {
+  return error instanceof Error && REBUILT.has(error);
+}
 
 /**
  * Rebuilds errors that arrive in replies: a class this side knows (built-in or registered
@@ -22,6 +32,12 @@ export class ErrorRebuilder {
   }
 
   rebuild(wire: WireError, subject: string): Error {
+    const error = this.build(wire, subject);
+    REBUILT.add(error);
+    return error;
+  }
+
+  private build(wire: WireError, subject: string): Error {
     const cls = this.classes.get(wire.name);
     if (cls === undefined) return new RemoteError(wire.name, wire.message, wire.code, subject, wire.data);
     // The class's constructor takes its own arguments; fill the known fields instead of calling it.

@@ -1,5 +1,7 @@
+import { SdkTracer } from '@cliffracer/correlation';
 import type { LoggerService } from '@nestjs/common';
 import { NatsContext } from '@nestjs/microservices';
+import type { Span } from '@opentelemetry/api';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { backoffAfter } from './durable/durable-options.js';
@@ -8,6 +10,8 @@ import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport
 import type { NatsRoute } from './nats-routes.js';
 import { DEAD_LETTER_ERROR_HEADER, ORIGINAL_SUBJECT_HEADER, SERVICE_HEADER } from './nats-transport.constants.js';
 import type { RefusalLog } from './refusal.log.js';
+import { NATS_TRACER_NAME } from './tracing/messaging-attributes.js';
+import { endDeadLetter, startDeadLetter, traceRedelivery } from './tracing/settling.trace.js';
 import { logInternalFailure } from './wire/internal-failure.log.js';
 import { decodePayload } from './wire/json.codec.js';
 import { INTERNAL_ERROR_CODE, isConvertedWireError, toWireErrorAfterFilters, toWireError, type WireError } from './wire/wire-error.js';
@@ -21,6 +25,8 @@ type EventMessage = Pick<Msg, 'subject' | 'data'> & { headers?: MsgHdrs };
  * ones are redelivered with backoff and dead-lettered after `maxDeliver` attempts.
  */
 export class EventDelivery {
+  private readonly tracer = new SdkTracer(NATS_TRACER_NAME);
+
   constructor(
     private readonly options: NormalizedNatsTransportOptions,
     private readonly logger: LoggerService,
@@ -74,6 +80,7 @@ export class EventDelivery {
     }
     const waitMs = backoffAfter(spec, attempt);
     this.refusals.warn(`REDELIVER ${failure.code} ${route.subject}`, `durable event on ${msg.subject} failed (delivery ${attempt} of ${spec.maxDeliver}), redelivering in ${waitMs}ms`);
+    traceRedelivery(this.tracer.current(), msg.subject, attempt, waitMs, failure);
     msg.nak(waitMs);
     return failure;
   }
@@ -117,17 +124,28 @@ export class EventDelivery {
       this.logger.error(`event lost on ${msg.subject}: connection closed before dead-lettering`);
       return;
     }
+    let span: Span | undefined;
     try {
-      nc.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
+      const subject = this.deadLetterSubject(msg.subject);
+      const headers = this.deadLetterHeaders(msg, wire, keepHeaders);
+      span = startDeadLetter(this.tracer.current(), subject, wire, headers, keepHeaders ? msg.headers : undefined);
+      nc.publish(subject, msg.data, { headers });
+      endDeadLetter(span);
     } catch (error) {
+      endDeadLetter(span, error);
       this.logger.error(`event lost on ${msg.subject}: ${(error as Error).message}`);
     }
   }
 
   // The event is terminated only once JetStream has stored its dead letter; otherwise it is retried.
   private async deadLetterDurable(js: JetStreamClient, route: NatsRoute, msg: JsMsg, wire: WireError, attempt: number, keepHeaders = true): Promise<void> {
+    let span: Span | undefined;
     try {
-      await js.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
+      const subject = this.deadLetterSubject(msg.subject);
+      const headers = this.deadLetterHeaders(msg, wire, keepHeaders);
+      span = startDeadLetter(this.tracer.current(), subject, wire, headers, keepHeaders ? msg.headers : undefined);
+      await js.publish(subject, msg.data, { headers });
+      endDeadLetter(span);
       // Once per burst: whoever may publish could otherwise write a line per hostile event. The
       // dead letter itself carries the error of each one.
       this.refusals.warn(`DEAD_LETTER ${wire.code} ${route.subject}`, `durable event on ${msg.subject} dead-lettered after ${attempt} deliveries: ${wire.name}: ${wire.message}`);
@@ -135,6 +153,7 @@ export class EventDelivery {
       // parse and redelivers the event after its ack wait. The reason travels in the dead letter.
       msg.term();
     } catch (error) {
+      endDeadLetter(span, error);
       this.logger.error(`could not dead-letter ${msg.subject}, redelivering: ${(error as Error).message}`);
       try {
         msg.nak(backoffAfter(route.durable!, attempt));

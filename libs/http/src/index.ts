@@ -6,6 +6,7 @@ export { NotReadyError } from './errors/not-ready.error.js';
 export { isNotReadyError } from './errors/type-guards.js';
 export { HealthController } from './health.controller.js';
 export { HTTP_CORRELATION_HEADER, useHttpCorrelation } from './http-correlation.js';
+export { HTTP_TRACER_NAME, useHttpTracing } from './http-tracing.js';
 export { HttpErrorsInterceptor } from './http-errors.interceptor.js';
 export { HttpFrontDoorModule } from './http-front-door.module.js';
 export { DEFAULT_HTTP_FRONT_DOOR_OPTIONS, normalizeHttpFrontDoorOptions } from './http-front-door.options.js';

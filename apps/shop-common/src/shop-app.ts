@@ -4,6 +4,7 @@ import { installProcessGuards, RpcValidationPipe } from '@cliffracer/nats-transp
 import { type DynamicModule, Logger, type LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ShopServiceConfig } from './shop-config.js';
+import { startShopTracing } from './shop-tracing.js';
 
 /** How a shop service app is built. */
 export interface ShopAppOptions {
@@ -27,14 +28,18 @@ export async function startShopApp(app: NestFastifyApplication, config: ShopServ
 }
 
 /**
- * A service's `main`: the app with correlated logs and process guards. It waits for NATS at
+ * A service's `main`: the app with correlated logs, process guards and, when
+ * `OTEL_TRACES_EXPORTER` asks for them, traces (`startShopTracing`). It waits for NATS at
  * start (exiting 1 with one line when NATS stays away), drains and exits 0 on SIGTERM and
  * SIGINT, and shuts down the same way, exiting 1, after an unhandled rejection or exception.
  */
 export async function runShopService(module: DynamicModule, config: ShopServiceConfig, options: Omit<ShopAppOptions, 'logger'> = {}): Promise<void> {
+  const tracing = startShopTracing(config.nats.service);
   const app = await createShopApp(module, config, { ...options, logger: new CorrelationLogger() });
   const logger = new Logger('Shop');
-  const guards = installProcessGuards(app, { logger });
+  // Buffered spans are sent before the process ends.
+  const exit = (code: number) => void (tracing?.shutdown() ?? Promise.resolve()).catch(() => undefined).finally(() => process.exit(code));
+  const guards = installProcessGuards(app, { logger, exit });
   stopWhenOutputCloses(guards);
   try {
     await startShopApp(app, config);

@@ -3,3 +3,10 @@ export { acceptCorrelationId, generateCorrelationId, isValidCorrelationId } from
 export { CorrelationContext } from './correlation.context.js';
 export type { CorrelationStore } from './correlation.context.js';
 export { CorrelationLogger } from './correlation.logger.js';
+export { boundedTraceValue } from './tracing/trace-header-value.js';
+export { SdkTracer } from './tracing/sdk-tracer.js';
+export { runInSpan } from './tracing/span-scope.js';
+export { CORRELATION_ID_ATTRIBUTE, endSpan, failureOf } from './tracing/span-outcome.js';
+export type { SpanFailure } from './tracing/span-outcome.js';
+export { TRACE_HEADER_LIMITS } from './tracing/trace.limits.js';
+export type { TraceHeaderLimits } from './tracing/trace.limits.js';

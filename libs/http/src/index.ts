@@ -18,6 +18,7 @@ export { TooManyRequestsError } from './errors/too-many-requests.error.js';
 export { isNotReadyError, isTooManyRequestsError } from './errors/type-guards.js';
 export { HealthController } from './health.controller.js';
 export { HTTP_CORRELATION_HEADER, useHttpCorrelation } from './http-correlation.js';
+export { HTTP_TRACER_NAME, useHttpTracing } from './http-tracing.js';
 export { HttpErrorsInterceptor } from './http-errors.interceptor.js';
 export { HttpFrontDoorModule } from './http-front-door.module.js';
 export { DEFAULT_HTTP_FRONT_DOOR_OPTIONS, normalizeHttpFrontDoorOptions } from './http-front-door.options.js';

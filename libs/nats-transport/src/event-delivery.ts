@@ -1,5 +1,7 @@
+import { SdkTracer } from '@cliffracer/correlation';
 import type { LoggerService } from '@nestjs/common';
 import { NatsContext } from '@nestjs/microservices';
+import type { Span } from '@opentelemetry/api';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { backoffAfter } from './durable/durable-options.js';
@@ -9,6 +11,8 @@ import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport
 import type { NatsRoute } from './nats-routes.js';
 import { DEAD_LETTER_ERROR_HEADER, ORIGINAL_SUBJECT_HEADER, SERVICE_HEADER } from './nats-transport.constants.js';
 import type { RefusalLog } from './refusal.log.js';
+import { NATS_TRACER_NAME } from './tracing/messaging-attributes.js';
+import { endDeadLetter, startDeadLetter, traceRedelivery } from './tracing/settling.trace.js';
 import { logInternalFailure } from './wire/internal-failure.log.js';
 import { decodePayload } from './wire/json.codec.js';
 import { INTERNAL_ERROR_CODE, isConvertedWireError, toWireErrorAfterFilters, toWireError, type WireError } from './wire/wire-error.js';
@@ -23,6 +27,7 @@ type EventMessage = Pick<Msg, 'subject' | 'data'> & { headers?: MsgHdrs };
  */
 export class EventDelivery {
   private readonly faults: FaultReports;
+  private readonly tracer = new SdkTracer(NATS_TRACER_NAME);
 
   constructor(
     private readonly options: NormalizedNatsTransportOptions,
@@ -79,6 +84,7 @@ export class EventDelivery {
     }
     const waitMs = backoffAfter(spec, attempt);
     this.refusals.warn(`REDELIVER ${failure.code} ${route.subject}`, `durable event on ${msg.subject} failed (delivery ${attempt} of ${spec.maxDeliver}), redelivering in ${waitMs}ms`);
+    traceRedelivery(this.tracer.current(), msg.subject, attempt, waitMs, failure);
     msg.nak(waitMs);
     this.faults.redelivering(route, failure.code, attempt, waitMs);
     return failure;
@@ -123,18 +129,29 @@ export class EventDelivery {
       this.logger.error(`event lost on ${msg.subject}: connection closed before dead-lettering`);
       return;
     }
+    let span: Span | undefined;
     try {
-      nc.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
+      const subject = this.deadLetterSubject(msg.subject);
+      const headers = this.deadLetterHeaders(msg, wire, keepHeaders);
+      span = startDeadLetter(this.tracer.current(), subject, wire, headers, keepHeaders ? msg.headers : undefined);
+      nc.publish(subject, msg.data, { headers });
+      endDeadLetter(span);
       this.faults.deadLettered(route, wire.code);
     } catch (error) {
+      endDeadLetter(span, error);
       this.logger.error(`event lost on ${msg.subject}: ${(error as Error).message}`);
     }
   }
 
   // The event is terminated only once JetStream has stored its dead letter; otherwise it is retried.
   private async deadLetterDurable(js: JetStreamClient, route: NatsRoute, msg: JsMsg, wire: WireError, attempt: number, keepHeaders = true): Promise<void> {
+    let span: Span | undefined;
     try {
-      await js.publish(this.deadLetterSubject(msg.subject), msg.data, { headers: this.deadLetterHeaders(msg, wire, keepHeaders) });
+      const subject = this.deadLetterSubject(msg.subject);
+      const headers = this.deadLetterHeaders(msg, wire, keepHeaders);
+      span = startDeadLetter(this.tracer.current(), subject, wire, headers, keepHeaders ? msg.headers : undefined);
+      await js.publish(subject, msg.data, { headers });
+      endDeadLetter(span);
       // Once per burst: whoever may publish could otherwise write a line per hostile event. The
       // dead letter itself carries the error of each one.
       this.refusals.warn(`DEAD_LETTER ${wire.code} ${route.subject}`, `durable event on ${msg.subject} dead-lettered after ${attempt} deliveries: ${wire.name}: ${wire.message}`);
@@ -143,6 +160,7 @@ export class EventDelivery {
       msg.term();
       this.faults.deadLettered(route, wire.code);
     } catch (error) {
+      endDeadLetter(span, error);
       this.logger.error(`could not dead-letter ${msg.subject}, redelivering: ${(error as Error).message}`);
       try {
         msg.nak(backoffAfter(route.durable!, attempt));

@@ -1,7 +1,8 @@
-import { CORRELATION_ID_HEADER, CorrelationContext } from '@cliffracer/correlation';
+import { CORRELATION_ID_HEADER, CorrelationContext, SdkTracer } from '@cliffracer/correlation';
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { from, type Observable } from 'rxjs';
 import { InvalidOptionsError } from '@cliffracer/common';
@@ -24,6 +25,8 @@ import { callChannel, type CallReport, type CircuitStateName } from './nats-tran
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { isValidSubject, isValidToken, rpcSubject } from './subjects.js';
+import { NATS_TRACER_NAME } from './tracing/messaging-attributes.js';
+import { injectTraceContext, traceSending } from './tracing/sending.trace.js';
 import { ErrorRebuilder } from './wire/error-rebuilder.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
 import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
@@ -95,6 +98,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   private readonly rebuilder: ErrorRebuilder;
   private readonly durable: DurablePublisher;
   private readonly resilience: CallResilience;
+  private readonly tracer = new SdkTracer(NATS_TRACER_NAME);
   private inbox?: ReplyInbox;
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
@@ -142,7 +146,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
    * with `{ durable: true }` it resolves once the event is stored.
    */
   override emit<TResult = void, TInput = unknown>(subject: string, payload?: TInput, options: EmitOptions = {}): Observable<TResult> & EmitResult {
-    const sent = this.publishEvent(subject, payload, options);
+    const sent = this.sendEvent(subject, payload, options);
     // Fire-and-forget callers must not crash the process with an unhandled rejection.
     sent.catch(() => undefined);
     const result = from(sent) as unknown as Observable<TResult> & EmitResult;
@@ -208,8 +212,18 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   }
 
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
-    await this.publishEvent(this.normalizePattern(packet.pattern), packet.data);
+    await this.sendEvent(this.normalizePattern(packet.pattern), packet.data);
     return undefined as T;
+  }
+
+  /** Publishes an event, in a PRODUCER span when an OpenTelemetry SDK is registered. */
+  private sendEvent(subject: string, payload: unknown, options: EmitOptions = {}): Promise<void> {
+    const tracer = this.tracer.current();
+    if (tracer === undefined) return this.publishEvent(subject, payload, options);
+    // A durable event's span names its message ID, so the ID is chosen here rather than by the publisher.
+    const traced = options.durable ? { ...options, messageId: options.messageId ?? randomUUID() } : options;
+    const sending = { kind: 'event', subject: `${this.options.subjectPrefix}${subject}`, messageId: traced.messageId } as const;
+    return traceSending(tracer, sending, () => this.publishEvent(subject, payload, traced));
   }
 
   private async publishEvent(subject: string, payload: unknown, options: EmitOptions = {}): Promise<void> {
@@ -234,7 +248,14 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     await this.durable.publish(nc, target, encodePayload(payload), this.outgoingHeaders(false, caller), timeoutMs, options.messageId);
   }
 
-  private async request<T>(subject: string, payload: unknown, timeoutMs: number, caller?: CallerHeaderList): Promise<T> {
+  // Not `async`: without an SDK, the call costs no promise more than the untraced request.
+  private request<T>(subject: string, payload: unknown, timeoutMs: number, caller?: CallerHeaderList): Promise<T> {
+    const tracer = this.tracer.current();
+    if (tracer !== undefined) return traceSending(tracer, { kind: 'call', subject }, () => this.untracedRequest<T>(subject, payload, timeoutMs, caller));
+    return this.untracedRequest<T>(subject, payload, timeoutMs, caller);
+  }
+
+  private async untracedRequest<T>(subject: string, payload: unknown, timeoutMs: number, caller?: CallerHeaderList): Promise<T> {
     if (!callChannel.hasSubscribers) return this.exchange<T>(subject, payload, timeoutMs, caller);
     const startedAt = performance.now();
     const current = CorrelationContext.currentId();
@@ -291,6 +312,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     h.set(CORRELATION_ID_HEADER, CorrelationContext.currentOrNewId());
     const forwarded = forward ? CorrelationContext.forwardedHeaders() : undefined;
     if (forwarded !== undefined) for (const [name, value] of forwarded) h.set(name, value);
+    if (this.tracer.current() !== undefined) injectTraceContext(h);
     return h;
   }
 

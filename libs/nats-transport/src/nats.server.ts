@@ -1,4 +1,4 @@
-import { acceptCorrelationId, CORRELATION_ID_HEADER, CorrelationContext } from '@cliffracer/correlation';
+import { acceptCorrelationId, CORRELATION_ID_HEADER, CorrelationContext, SdkTracer } from '@cliffracer/correlation';
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -30,6 +30,8 @@ import { RefusalLog } from './refusal.log.js';
 import { RequestBulkhead } from './request-bulkhead.js';
 import { RequestReplies } from './request-replies.js';
 import { warnIfServerTooOld } from './server-version.js';
+import { NATS_TRACER_NAME } from './tracing/messaging-attributes.js';
+import { traceHandling } from './tracing/handling.trace.js';
 import { headerFault } from './wire/message-headers.js';
 import { toWireError, type WireError } from './wire/wire-error.js';
 
@@ -74,6 +76,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly faults: FaultReports;
   /** The service's shared bulkhead for RPC requests (`maxConcurrentRequests`). */
   private readonly requestSlots: RequestBulkhead;
+  private readonly tracer = new SdkTracer(NATS_TRACER_NAME);
 
   constructor(options: NatsTransportModuleOptions) {
     super();
@@ -256,7 +259,10 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       this.inFlight.end(entry);
       if (handledChannel.hasSubscribers) this.reportHandled(route, msg.subject, correlationId, startedAt, failure);
     };
-    CorrelationContext.run(correlationId, work).then(done, (error: unknown) => done(toWireError(error)));
+    // Without an OpenTelemetry SDK no span is made and no trace header read.
+    const tracer = this.tracer.current();
+    const handled = tracer === undefined ? CorrelationContext.run(correlationId, work) : traceHandling(tracer, route, msg, correlationId, this.options.service, () => CorrelationContext.run(correlationId, work));
+    handled.then(done, (error: unknown) => done(toWireError(error)));
   }
 
   /** Answers or dead-letters a message refused before any handler saw it, logged once per burst. */

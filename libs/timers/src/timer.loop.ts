@@ -1,7 +1,8 @@
-import { CorrelationContext, generateCorrelationId } from '@cliffracer/correlation';
+import { CorrelationContext, generateCorrelationId, SdkTracer } from '@cliffracer/correlation';
 import { channel } from 'node:diagnostics_channel';
 import type { TimerMetadata, TimerRunReport } from './interfaces/timer-metadata.interface.js';
 import { TIMER_RUN_CHANNEL } from './timers.constants.js';
+import { TIMERS_TRACER_NAME, traceTimerRun } from './timer-run.trace.js';
 
 const runChannel = channel(TIMER_RUN_CHANNEL);
 
@@ -17,6 +18,7 @@ export class TimerLoop {
   private handle?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
+  private readonly tracer = new SdkTracer(TIMERS_TRACER_NAME);
 
   constructor(
     readonly spec: TimerMetadata,
@@ -67,7 +69,9 @@ export class TimerLoop {
     let failed = false;
     let error: unknown;
     try {
-      await CorrelationContext.run(correlationId, async () => this.task());
+      const run = () => CorrelationContext.run(correlationId, async () => this.task());
+      const tracer = this.tracer.current();
+      await (tracer === undefined ? run() : traceTimerRun(tracer, this.spec, correlationId, run));
     } catch (failure) {
       failed = true;
       error = failure;

@@ -1,5 +1,6 @@
 import type { MessageHandler } from '@nestjs/microservices';
 import { InvalidOptionsError } from '@cliffracer/common';
+import { EndpointStats } from './discovery/endpoint-stats.js';
 import { getEventMetadata, getRpcMetadata } from './handler-metadata.accessor.js';
 import type { DurableSpec } from './interfaces/handler-metadata.interface.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
@@ -18,6 +19,8 @@ export interface NatsRoute {
   durable?: DurableSpec;
   /** Bounds checked on each body before it is parsed. */
   limits: ResolvedPayloadLimits;
+  /** Request counters of an RPC route, reported by service discovery; none while discovery is off. */
+  stats?: EndpointStats;
 }
 
 /**
@@ -40,7 +43,8 @@ export function buildRoutes(handlers: Map<string, MessageHandler>, options: Norm
     const rpc = getRpcMetadata(handler);
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
     if (!isValidSubject(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
-    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits) };
+    const stats = options.discovery ? new EndpointStats() : undefined;
+    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), stats };
   });
 }
 

@@ -6,6 +6,7 @@ import type {
   NatsTransportModuleOptions,
   NormalizedNatsTransportOptions,
 } from './interfaces/nats-transport-options.interface.js';
+import { isSemver } from './discovery/service-version.js';
 import { validateNatsSecurity } from './nats-security.js';
 import { isValidPrefix, isValidSubject, isValidToken, normalizePrefix } from './subjects.js';
 
@@ -27,6 +28,8 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   durableReplicas: 1,
   errors: [],
   connection: {},
+  description: '',
+  discovery: true,
 } as const satisfies Omit<NormalizedNatsTransportOptions, 'service' | 'errors' | 'payloadLimits'> & { errors: [] };
 
 const MODULE = 'NatsTransport';
@@ -59,6 +62,7 @@ export function normalizeNatsTransportOptions(
   if (!Number.isInteger(merged.maxReconnectAttempts) || merged.maxReconnectAttempts < -1) {
     throw new InvalidOptionsError(MODULE, 'maxReconnectAttempts must be -1 or a whole number');
   }
+  validateDiscovery(merged);
   validateNatsSecurity(options.auth, options.tls, merged.connection);
   return {
     ...merged,
@@ -82,6 +86,15 @@ function normalizeConnectRetry(options: ConnectRetryOptions = {}): Required<Conn
     throw new InvalidOptionsError(MODULE, `connectRetry.maxDelayMs (${retry.maxDelayMs}) must not be less than connectRetry.initialDelayMs (${retry.initialDelayMs})`);
   }
   return retry;
+}
+
+/** ADR-32 holds the reported version to semver; the name rule is the service token rule above. */
+function validateDiscovery({ version, description, discovery }: Pick<NatsTransportModuleOptions, 'version' | 'description' | 'discovery'>): void {
+  if (version !== undefined && !isSemver(version)) {
+    throw new InvalidOptionsError(MODULE, `version must be a semantic version such as 1.4.0 (NATS service discovery reports it), got ${JSON.stringify(version)}`);
+  }
+  if (typeof description !== 'string') throw new InvalidOptionsError(MODULE, `description must be a string, got ${typeof description}`);
+  if (typeof discovery !== 'boolean') throw new InvalidOptionsError(MODULE, `discovery must be true or false, got ${JSON.stringify(discovery)}`);
 }
 
 function assertPositiveInteger(key: string, value: number): void {

@@ -4,6 +4,7 @@ import { type CustomTransportStrategy, type MessageHandler, Server } from '@nest
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { EventEmitter } from 'node:events';
 import { type JetStreamClient, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { ServiceDiscovery } from './discovery/service-discovery.js';
 import { DurableConsumer } from './durable/durable-consumer.js';
 import { durableConsumerName } from './durable/durable-options.js';
 import { durableStreamSettings, ensureDurableStream } from './durable/durable-stream.js';
@@ -68,6 +69,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly eventSlots: ConcurrencyLimiter;
   private readonly refusals = new RefusalLog(this.logger);
   private readonly replies: RequestReplies;
+  private readonly discovery?: ServiceDiscovery;
   /** RPC requests being handled now, against `maxConcurrentRequests`. */
   private requests = 0;
   private readonly requestDone = () => {
@@ -81,6 +83,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.replies = new RequestReplies(this.options, this.logger, this.refusals, () => this.nc);
     const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes } = this.options;
     this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes);
+    if (this.options.discovery) this.discovery = new ServiceDiscovery(this.options, this.logger, this.refusals);
   }
 
   /** Nest silently keeps the last of two handlers for one RPC; here that is an error at boot. */
@@ -101,6 +104,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       void watchConnection(nc, this.logger, (status) => this.report(status), { options: this.options, role: 'server' });
       this.subscriptions = routes.filter((route) => !route.durable).map((route) => this.subscribe(nc, route));
       await this.startDurable(nc, routes.filter((route) => route.durable));
+      this.discovery?.start(nc, routes);
       // The NATS server knows every subscription before the service says it is ready.
       await nc.flush();
       this._status$.next(NatsStatus.CONNECTED);
@@ -114,6 +118,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     const nc = this.nc;
     if (nc === undefined) return;
     this.nc = undefined;
+    this.discovery?.stop();
     const grace = this.options.shutdownGraceMs;
     // Unsubscribing stops new work; messages already received are still handled.
     const stopping = [...this.subscriptions.map((sub) => sub.drain()), ...this.durableConsumers.map((c) => c.stop())];
@@ -137,6 +142,11 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       ...(durable !== undefined && { durable: durableConsumerName(this.options.service, durable) }),
       ...(timeoutMs !== undefined && { timeoutMs }),
     }));
+  }
+
+  /** The ID this instance answers NATS service discovery (`$SRV.*`) with; undefined while discovery is off. */
+  get instanceId(): string | undefined {
+    return this.discovery?.id;
   }
 
   /** The NATS connection; only after `listen()`. */
@@ -246,6 +256,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     const startedAt = performance.now();
     const done = (failure: WireError | undefined) => {
       this.inFlight.end(entry);
+      route.stats?.record(startedAt, failure);
       if (handledChannel.hasSubscribers) this.reportHandled(route, msg.subject, correlationId, startedAt, failure);
     };
     CorrelationContext.run(correlationId, work).then(done, (error: unknown) => done(toWireError(error)));
@@ -254,6 +265,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   /** Answers or dead-letters a message refused before any handler saw it, logged once per burst. */
   private refuse(route: NatsRoute, msg: Msg | JsMsg, error: MalformedPayloadError | OverloadedError): void {
     const wire = toWireError(error);
+    route.stats?.refused(wire);
     this.refusals.warn(`${wire.code} ${route.subject}`, `refused message on ${msg.subject}: ${wire.message}`);
     if (route.kind === 'rpc') this.replies.replyError(msg as Msg, wire);
     else if (route.durable !== undefined) void this.delivery.refuseDurable(route, msg as JsMsg, wire, this.js!);

@@ -1,0 +1,77 @@
+import type { LoggerService } from '@nestjs/common';
+import { type NatsConnection, nuid, type Subscription } from '@nats-io/transport-node';
+import type { NormalizedNatsTransportOptions } from '../interfaces/nats-transport-options.interface.js';
+import type { NatsRoute } from '../nats-routes.js';
+import type { RefusalLog } from '../refusal.log.js';
+import { infoDocument, pingDocument, statsDocument } from './micro-documents.js';
+import { controlSubjects, MicroVerb } from './micro-subjects.js';
+import { describeEndpoints, serviceMetadata } from './service-description.js';
+import { resolveServiceVersion } from './service-version.js';
+
+/**
+ * Answers the NATS service protocol (ADR-32) for one service instance, so `nats micro ls`
+ * and `@nats-io/services`' `ServiceClient` find it: `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS`,
+ * each for all services, by name and by name and instance ID. The transport keeps its own
+ * subscriptions (queue groups, limits, the Nest pipeline); this only describes them. PING and
+ * INFO replies are built once at start; STATS reads the routes' counters when asked.
+ */
+export class ServiceDiscovery {
+  /** This instance's ID in every discovery reply, new for each server. */
+  readonly id = nuid.next();
+  private subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly options: NormalizedNatsTransportOptions,
+    private readonly logger: LoggerService,
+    private readonly refusals: RefusalLog,
+  ) {}
+
+  /** Starts answering for `routes`, which must be listening already. */
+  start(nc: NatsConnection, routes: NatsRoute[]): void {
+    const { service, description } = this.options;
+    const identity = { name: service, id: this.id, version: this.version(), metadata: serviceMetadata(routes, this.options) };
+    const endpoints = describeEndpoints(routes, this.options);
+    const started = new Date().toISOString();
+    const ping = pingDocument(identity);
+    const info = infoDocument(identity, description, endpoints.map((endpoint) => endpoint.info));
+    const stats = () => statsDocument(identity, started, endpoints.map(({ info, stats }) => ({ info, figures: stats.figures() })));
+    this.subscriptions = [
+      ...this.answer(nc, MicroVerb.PING, () => ping),
+      ...this.answer(nc, MicroVerb.INFO, () => info),
+      ...this.answer(nc, MicroVerb.STATS, stats),
+    ];
+  }
+
+  /** Stops answering: the instance drops out of discovery while it drains. */
+  stop(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.subscriptions = [];
+  }
+
+  private version(): string {
+    const { version, source, refused } = resolveServiceVersion(this.options.version);
+    if (refused !== undefined) this.logger.warn(`discovery reports version ${version}: ${source} ${refused} (set the version option)`);
+    return version;
+  }
+
+  // Subscriptions without a queue group: every instance answers, as the protocol wants.
+  private answer(nc: NatsConnection, verb: MicroVerb, reply: () => string): Subscription[] {
+    return controlSubjects(verb, this.options.service, this.id).map((subject) =>
+      nc.subscribe(subject, {
+        callback: (error, msg) => {
+          if (error) {
+            this.logger.error(`discovery subscription to ${subject} failed: ${error.message}`);
+            return;
+          }
+          // A discovery request carries nothing to read: its body and headers are never looked at.
+          if (!msg.reply) return;
+          try {
+            msg.respond(reply());
+          } catch (thrown) {
+            this.refusals.warn(`DISCOVERY ${subject}`, `could not answer ${subject}: ${(thrown as Error)?.message}`);
+          }
+        },
+      }),
+    );
+  }
+}

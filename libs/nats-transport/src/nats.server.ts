@@ -104,7 +104,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       void watchConnection(nc, this.logger, (status) => this.report(status), { options: this.options, role: 'server' });
       this.subscriptions = routes.filter((route) => !route.durable).map((route) => this.subscribe(nc, route));
       await this.startDurable(nc, routes.filter((route) => route.durable));
-      this.discovery?.start(nc, routes);
+      await this.discovery?.start(nc, routes);
       // The NATS server knows every subscription before the service says it is ready.
       await nc.flush();
       this._status$.next(NatsStatus.CONNECTED);

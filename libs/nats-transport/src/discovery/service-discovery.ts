@@ -19,6 +19,7 @@ export class ServiceDiscovery {
   /** This instance's ID in every discovery reply, new for each server. */
   readonly id = nuid.next();
   private subscriptions: Subscription[] = [];
+  private answering = false;
 
   constructor(
     private readonly options: NormalizedNatsTransportOptions,
@@ -26,8 +27,11 @@ export class ServiceDiscovery {
     private readonly refusals: RefusalLog,
   ) {}
 
-  /** Starts answering for `routes`, which must be listening already. */
-  start(nc: NatsConnection, routes: NatsRoute[]): void {
+  /**
+   * Starts answering for `routes`, which must be listening already. A NATS user without
+   * permission for `$SRV` subjects leaves the service running without discovery, said once.
+   */
+  async start(nc: NatsConnection, routes: NatsRoute[]): Promise<void> {
     const { service, description } = this.options;
     const identity = { name: service, id: this.id, version: this.version(), metadata: serviceMetadata(routes, this.options) };
     const endpoints = describeEndpoints(routes, this.options);
@@ -35,15 +39,23 @@ export class ServiceDiscovery {
     const ping = pingDocument(identity);
     const info = infoDocument(identity, description, endpoints.map((endpoint) => endpoint.info));
     const stats = () => statsDocument(identity, started, endpoints.map(({ info, stats }) => ({ info, figures: stats.figures() })));
-    this.subscriptions = [
-      ...this.answer(nc, MicroVerb.PING, () => ping),
-      ...this.answer(nc, MicroVerb.INFO, () => info),
-      ...this.answer(nc, MicroVerb.STATS, stats),
+    const answers = [
+      ...controlSubjects(MicroVerb.PING, service, this.id).map((subject) => [subject, () => ping] as const),
+      ...controlSubjects(MicroVerb.INFO, service, this.id).map((subject) => [subject, () => info] as const),
+      ...controlSubjects(MicroVerb.STATS, service, this.id).map((subject) => [subject, stats] as const),
     ];
+    this.answering = true;
+    // One subscription first: the server refuses it before it answers the flush, so a user
+    // without `$SRV` permissions costs one denied subscription (and log line), not nine.
+    const [[subject, reply], ...rest] = answers;
+    this.subscriptions.push(this.answer(nc, subject, reply));
+    await nc.flush();
+    for (const [subject, reply] of rest) if (this.answering) this.subscriptions.push(this.answer(nc, subject, reply));
   }
 
   /** Stops answering: the instance drops out of discovery while it drains. */
   stop(): void {
+    this.answering = false;
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.subscriptions = [];
   }
@@ -55,23 +67,27 @@ export class ServiceDiscovery {
   }
 
   // Subscriptions without a queue group: every instance answers, as the protocol wants.
-  private answer(nc: NatsConnection, verb: MicroVerb, reply: () => string): Subscription[] {
-    return controlSubjects(verb, this.options.service, this.id).map((subject) =>
-      nc.subscribe(subject, {
-        callback: (error, msg) => {
-          if (error) {
-            this.logger.error(`discovery subscription to ${subject} failed: ${error.message}`);
-            return;
-          }
-          // A discovery request carries nothing to read: its body and headers are never looked at.
-          if (!msg.reply) return;
-          try {
-            msg.respond(reply());
-          } catch (thrown) {
-            this.refusals.warn(`DISCOVERY ${subject}`, `could not answer ${subject}: ${(thrown as Error)?.message}`);
-          }
-        },
-      }),
-    );
+  private answer(nc: NatsConnection, subject: string, reply: () => string): Subscription {
+    return nc.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error) {
+          this.refused(error);
+          return;
+        }
+        // A discovery request carries nothing to read: its body and headers are never looked at.
+        if (!msg.reply) return;
+        try {
+          msg.respond(reply());
+        } catch (thrown) {
+          this.refusals.warn(`DISCOVERY ${subject}`, `could not answer ${subject}: ${(thrown as Error)?.message}`);
+        }
+      },
+    });
+  }
+
+  private refused(error: Error): void {
+    if (!this.answering) return;
+    this.stop();
+    this.logger.warn(`service discovery is off: ${error.message}; allow its NATS user to subscribe to $SRV.> or set discovery: false`);
   }
 }

@@ -9,7 +9,7 @@ import type { OrdersSettings } from './orders.settings.js';
  */
 export function ordersConfig(env: NodeJS.ProcessEnv = process.env): { service: ShopServiceConfig; orders: OrdersSettings } {
   return {
-    service: shopServiceConfig('orders', { defaultPort: 8201, auth: true }, env),
+    service: shopServiceConfig('orders', { defaultPort: 8201, auth: true, description: 'Places orders and follows them to paid or expired' }, env),
     orders: {
       paymentWindowMs: numberFrom(env, 'ORDERS_PAYMENT_WINDOW_MS', 15 * 60_000),
       expirySweepMs: numberFrom(env, 'ORDERS_EXPIRY_SWEEP_MS', 30_000),

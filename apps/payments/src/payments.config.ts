@@ -7,7 +7,7 @@ import type { PaymentsSettings } from './payments.settings.js';
  */
 export function paymentsConfig(env: NodeJS.ProcessEnv = process.env): { service: ShopServiceConfig; payments: PaymentsSettings } {
   return {
-    service: shopServiceConfig('payments', { defaultPort: 8301, auth: true }, env),
+    service: shopServiceConfig('payments', { defaultPort: 8301, auth: true, description: 'Charges and refunds the payments of orders' }, env),
     payments: { limitCents: numberFrom(env, 'PAYMENTS_LIMIT_CENTS', 100_000) },
   };
 }

@@ -21,7 +21,8 @@ export interface ShopServiceConfig {
 }
 
 /**
- * Reads a service's configuration from the environment:
+ * Reads a service's configuration from the environment (`description` is what NATS service
+ * discovery, `nats micro ls`, shows of it):
  * - `NATS_URL` (comma-separated for a cluster), `NATS_SUBJECT_PREFIX`, `NATS_DURABLE_REPLICAS`,
  *   `NATS_CONNECT_MAX_WAIT_MS` (how long a service waits for NATS at start; default 60000),
  *   `NATS_SHUTDOWN_GRACE_MS` (how long shutdown waits for in-flight handlers; default 10000);
@@ -41,13 +42,14 @@ export interface ShopServiceConfig {
  */
 export function shopServiceConfig(
   service: string,
-  options: { defaultPort: number; auth?: boolean },
+  options: { defaultPort: number; auth?: boolean; description?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): ShopServiceConfig {
   const servers = (env.NATS_URL ?? 'nats://127.0.0.1:4222').split(',').map((url) => url.trim()).filter(Boolean);
   return {
     nats: {
       service,
+      ...(options.description !== undefined && { description: options.description }),
       servers,
       subjectPrefix: env.NATS_SUBJECT_PREFIX ?? '',
       durableReplicas: numberFrom(env, 'NATS_DURABLE_REPLICAS', 1),

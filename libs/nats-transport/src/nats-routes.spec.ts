@@ -43,6 +43,13 @@ describe('buildRoutes', () => {
     expect(route!.queue).toBeUndefined();
   });
 
+  it('gives each RPC route request counters while discovery is on, and none when it is off', () => {
+    const handlers = new Map([['get', handler(false, { kind: RPC_HANDLER_KIND })], ['orders.*', handler(true, { kind: EVENT_HANDLER_KIND, broadcast: false })]]);
+    expect(buildRoutes(handlers, options).map((route) => route.stats !== undefined)).toEqual([true, false]);
+    const quiet = normalizeNatsTransportOptions({ service: 'orders', discovery: false });
+    expect(buildRoutes(handlers, quiet).map((route) => route.stats)).toEqual([undefined, undefined]);
+  });
+
   it('refuses a wildcard in an RPC subject', () => {
     expect(() => buildRoutes(new Map([['a.*', handler(false, {})]]), options)).toThrow('not a valid subject');
   });

@@ -1,5 +1,6 @@
 import type { MessageHandler } from '@nestjs/microservices';
 import { InvalidOptionsError } from '@cliffracer/common';
+import { EndpointStats } from './discovery/endpoint-stats.js';
 import { getEventMetadata, getRpcMetadata } from './handler-metadata.accessor.js';
 import type { DurableSpec, HandlerConcurrency } from './interfaces/handler-metadata.interface.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
@@ -23,6 +24,8 @@ export interface NatsRoute {
   concurrency?: HandlerConcurrency;
   /** The bulkhead its requests go through: the handler's own or the service's; set by the server. */
   bulkhead?: RequestBulkhead;
+  /** Request counters of an RPC route, reported by service discovery; none while discovery is off. */
+  stats?: EndpointStats;
 }
 
 /**
@@ -46,7 +49,8 @@ export function buildRoutes(handlers: Map<string, MessageHandler>, options: Norm
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
     if (!isValidSubject(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
     const concurrency = rpc?.concurrency;
-    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), ...(concurrency && { concurrency }) };
+    const stats = options.discovery ? new EndpointStats() : undefined;
+    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), stats, ...(concurrency && { concurrency }) };
   });
 }
 

@@ -14,7 +14,14 @@ describe('normalizeNatsTransportOptions', () => {
       maxConcurrentRequests: 256,
       maxQueuedRequests: 0,
       connectRetry: { maxWaitMs: 60_000, initialDelayMs: 200, maxDelayMs: 5000 },
+      description: '',
+      discovery: true,
     });
+  });
+
+  it('keeps a semantic version for discovery as given, and no version when none is given', () => {
+    expect(normalizeNatsTransportOptions({ service: 's', version: '2.0.0-rc.1+build.5' }).version).toBe('2.0.0-rc.1+build.5');
+    expect(normalizeNatsTransportOptions({ service: 's' }).version).toBeUndefined();
   });
 
   it('fills the connect retry settings a service leaves out', () => {
@@ -47,6 +54,11 @@ describe('normalizeNatsTransportOptions', () => {
     [{ service: 's', connectRetry: { initialDelayMs: 0 } }, /connectRetry.initialDelayMs/],
     [{ service: 's', connectRetry: { maxDelayMs: 1.5 } }, /connectRetry.maxDelayMs/],
     [{ service: 's', connectRetry: { initialDelayMs: 500, maxDelayMs: 100 } }, /must not be less than connectRetry.initialDelayMs/],
+    [{ service: 's', version: 'v1.0' }, /version must be a semantic version such as 1.4.0 .*"v1.0"/],
+    [{ service: 's', version: '1.02.0' }, /version must be a semantic version/],
+    [{ service: 's', version: 3 as unknown as string }, /version must be a semantic version/],
+    [{ service: 's', description: null as unknown as string }, /description must be a string/],
+    [{ service: 's', discovery: 'yes' as unknown as boolean }, /discovery must be true or false/],
   ])('rejects %j', (options, message) => {
     expect(() => normalizeNatsTransportOptions(options)).toThrow(InvalidOptionsError);
     expect(() => normalizeNatsTransportOptions(options)).toThrow(message);

@@ -6,6 +6,7 @@ import type {
   NatsTransportModuleOptions,
   NormalizedNatsTransportOptions,
 } from './interfaces/nats-transport-options.interface.js';
+import { isSemver } from './discovery/service-version.js';
 import { validateNatsSecurity } from './nats-security.js';
 import { normalizeCallRetry, normalizeCircuitBreaker } from './resilience/resilience.options.js';
 import { isValidPrefix, isValidSubject, isValidToken, normalizePrefix } from './subjects.js';
@@ -29,6 +30,8 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   durableReplicas: 1,
   errors: [],
   connection: {},
+  description: '',
+  discovery: true,
 } as const satisfies Omit<NormalizedNatsTransportOptions, 'service' | 'errors' | 'payloadLimits'> & { errors: [] };
 
 const MODULE = 'NatsTransport';
@@ -64,6 +67,7 @@ export function normalizeNatsTransportOptions(
   if (!Number.isInteger(merged.maxQueuedRequests) || merged.maxQueuedRequests < 0) {
     throw new InvalidOptionsError(MODULE, `maxQueuedRequests must be 0 or a positive whole number, got ${merged.maxQueuedRequests}`);
   }
+  validateDiscovery(merged);
   validateNatsSecurity(options.auth, options.tls, merged.connection);
   return {
     ...merged,
@@ -89,6 +93,15 @@ function normalizeConnectRetry(options: ConnectRetryOptions = {}): Required<Conn
     throw new InvalidOptionsError(MODULE, `connectRetry.maxDelayMs (${retry.maxDelayMs}) must not be less than connectRetry.initialDelayMs (${retry.initialDelayMs})`);
   }
   return retry;
+}
+
+/** ADR-32 holds the reported version to semver; the name rule is the service token rule above. */
+function validateDiscovery({ version, description, discovery }: Pick<NatsTransportModuleOptions, 'version' | 'description' | 'discovery'>): void {
+  if (version !== undefined && !isSemver(version)) {
+    throw new InvalidOptionsError(MODULE, `version must be a semantic version such as 1.4.0 (NATS service discovery reports it), got ${JSON.stringify(version)}`);
+  }
+  if (typeof description !== 'string') throw new InvalidOptionsError(MODULE, `description must be a string, got ${typeof description}`);
+  if (typeof discovery !== 'boolean') throw new InvalidOptionsError(MODULE, `discovery must be true or false, got ${JSON.stringify(discovery)}`);
 }
 
 function assertPositiveInteger(key: string, value: number): void {

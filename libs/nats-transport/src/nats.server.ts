@@ -4,6 +4,7 @@ import { type CustomTransportStrategy, type MessageHandler, Server } from '@nest
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { EventEmitter } from 'node:events';
 import { type JetStreamClient, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { ServiceDiscovery } from './discovery/service-discovery.js';
 import { DurableConsumer } from './durable/durable-consumer.js';
 import { durableConsumerName } from './durable/durable-options.js';
 import { durableStreamSettings, ensureDurableStream } from './durable/durable-stream.js';
@@ -77,6 +78,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   /** The service's shared bulkhead for RPC requests (`maxConcurrentRequests`). */
   private readonly requestSlots: RequestBulkhead;
   private readonly tracer = new SdkTracer(NATS_TRACER_NAME);
+  private readonly discovery?: ServiceDiscovery;
 
   constructor(options: NatsTransportModuleOptions) {
     super();
@@ -88,6 +90,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes);
     const door = { service, subjectPrefix, replies: this.replies, refusals: this.refusals };
     this.requestSlots = new RequestBulkhead(door, 'service', maxConcurrentRequests, maxQueuedRequests, requestTimeoutMs);
+    if (this.options.discovery) this.discovery = new ServiceDiscovery(this.options, this.logger, this.refusals);
   }
 
   /** Nest silently keeps the last of two handlers for one RPC; here that is an error at boot. */
@@ -112,6 +115,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       void watchConnection(nc, this.logger, (status) => this.report(status), { options: this.options, role: 'server' });
       this.subscriptions = routes.filter((route) => !route.durable).map((route) => this.subscribe(nc, route));
       await this.startDurable(nc, routes.filter((route) => route.durable));
+      await this.discovery?.start(nc, routes);
       // The NATS server knows every subscription before the service says it is ready.
       await nc.flush();
       this._status$.next(NatsStatus.CONNECTED);
@@ -125,6 +129,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     const nc = this.nc;
     if (nc === undefined) return;
     this.nc = undefined;
+    this.discovery?.stop();
     const grace = this.options.shutdownGraceMs;
     // Unsubscribing stops new work; messages already received are still handled.
     const stopping = [...this.subscriptions.map((sub) => sub.drain()), ...this.durableConsumers.map((c) => c.stop())];
@@ -148,6 +153,11 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       ...(durable !== undefined && { durable: durableConsumerName(this.options.service, durable) }),
       ...(timeoutMs !== undefined && { timeoutMs }),
     }));
+  }
+
+  /** The ID this instance answers NATS service discovery (`$SRV.*`) with; undefined while discovery is off. */
+  get instanceId(): string | undefined {
+    return this.discovery?.id;
   }
 
   /** The NATS connection; only after `listen()`. */
@@ -257,6 +267,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     const startedAt = performance.now();
     const done = (failure: WireError | undefined) => {
       this.inFlight.end(entry);
+      route.stats?.record(startedAt, failure);
       if (handledChannel.hasSubscribers) this.reportHandled(route, msg.subject, correlationId, startedAt, failure);
     };
     // Without an OpenTelemetry SDK no span is made and no trace header read.
@@ -268,6 +279,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   /** Answers or dead-letters a message refused before any handler saw it, logged once per burst. */
   private refuse(route: NatsRoute, msg: Msg | JsMsg, error: MalformedPayloadError | OverloadedError): void {
     const wire = toWireError(error);
+    route.stats?.refused(wire);
     this.refusals.warn(`${wire.code} ${route.subject}`, `refused message on ${msg.subject}: ${wire.message}`);
     this.faults.refused(route, wire.code);
     if (route.kind === 'rpc') this.replies.replyError(msg as Msg, wire);

@@ -12,6 +12,26 @@ export interface NatsTransportModuleOptions {
    */
   service: string;
   /**
+   * Version this service reports to NATS service discovery (`$SRV.INFO`, `nats micro ls`):
+   * a semantic version (`1.4.0`, `2.0.0-rc.1`), as ADR-32 requires; anything else is refused
+   * at boot.
+   * @default the `version` of the nearest package.json above the process's working directory, else '0.0.0'
+   */
+  version?: string;
+  /**
+   * One line on what this service does, reported by `$SRV.INFO` (`nats micro info`).
+   * @default ''
+   */
+  description?: string;
+  /**
+   * Answer the NATS service protocol (ADR-32): `$SRV.PING`, `$SRV.INFO` and `$SRV.STATS`,
+   * for all services, by name and by name and instance ID, with each RPC handler as an
+   * endpoint and its request counts and times. Off, the service neither subscribes to `$SRV`
+   * subjects nor counts requests.
+   * @default true
+   */
+  discovery?: boolean;
+  /**
    * NATS server URL or URLs.
    * @default 'nats://127.0.0.1:4222'
    */
@@ -213,9 +233,11 @@ export interface ConnectRetryOptions {
 }
 
 /** Options after defaults are applied and checked. */
-export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits' | 'connectRetry' | 'auth' | 'tls' | 'retry' | 'circuitBreaker'>> & {
+export type NormalizedNatsTransportOptions = Required<Omit<NatsTransportModuleOptions, 'servers' | 'payloadLimits' | 'connectRetry' | 'auth' | 'tls' | 'retry' | 'circuitBreaker' | 'version'>> & {
   retry?: NormalizedCallRetry;
   circuitBreaker?: Required<CircuitBreakerOptions>;
+  /** As given; without it discovery reads the package's version when it starts. */
+  version?: string;
   auth?: NatsAuthOptions;
   tls?: NatsTlsOptions;
   servers: string[];

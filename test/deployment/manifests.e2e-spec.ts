@@ -213,11 +213,12 @@ describe('compose file', () => {
     }
   });
 
-  it('builds from a Dockerfile that exists and publishes only nginx', async () => {
+  it('builds from a Dockerfile that exists and publishes only nginx to the network (Grafana on loopback)', async () => {
     const { services } = await compose();
     expect(existsSync(join(ROOT, 'deployment/Dockerfile'))).toBe(true);
     const published = Object.entries(services).filter(([, s]) => (s as Doc).ports !== undefined).map(([name]) => name);
-    expect(published).toEqual(['nginx']);
+    expect(published.sort()).toEqual(['grafana', 'nginx']);
+    expect(services.grafana.ports.every((port: string) => port.startsWith('127.0.0.1:'))).toBe(true);
     expect(services.nginx.volumes).toEqual(['./compose-nginx.conf:/etc/nginx/nginx.conf:ro']);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConcurrencyLimiter } from './concurrency.limiter.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -71,6 +72,29 @@ describe('ConcurrencyLimiter', () => {
       release();
       await tick();
       expect(limiter.full(1000)).toBe(false);
+    });
+  });
+
+  describe('queued tasks', () => {
+    it('run in the async context they were scheduled in, not that of the task that freed their slot', async () => {
+      const storage = new AsyncLocalStorage<string>();
+      const limiter = new ConcurrencyLimiter(1);
+      let release!: () => void;
+      const first = storage.run('first', () => limiter.schedule(() => new Promise<void>((resolve) => (release = resolve))));
+      const seen = storage.run('second', () => limiter.schedule(async () => storage.getStore()));
+      release();
+      await first;
+      await expect(seen).resolves.toBe('second');
+    });
+
+    it('keep arrival order through a queue of thousands', async () => {
+      const limiter = new ConcurrencyLimiter(3);
+      const order: number[] = [];
+      const tasks = Array.from({ length: 5000 }, (_, n) => limiter.schedule(async () => void order.push(n)));
+      expect(limiter.queued).toBe(4997);
+      await Promise.all(tasks);
+      expect(order).toEqual(Array.from({ length: 5000 }, (_, n) => n));
+      expect(limiter.queued).toBe(0);
     });
   });
 });

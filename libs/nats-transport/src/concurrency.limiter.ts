@@ -1,12 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * Runs at most `limit` tasks at once; the others wait their turn in arrival order, at most
  * `maxQueued` of them and `maxQueuedBytes` in all (the sizes their callers give): `full()`
  * says when one more would break a bound, for the caller to refuse it. A task is not started
- * (no promise chain, no handler pipeline) until a slot is free.
+ * (no promise chain, no handler pipeline) until a slot is free, and then in the async context
+ * it was scheduled in (not that of the task whose end freed the slot).
  */
 export class ConcurrencyLimiter {
   private active = 0;
-  private readonly waiting: Array<{ run: () => void; bytes: number }> = [];
+  // A queue read from `head`: `shift()` on a long array moves every element each time.
+  private waiting: Array<{ run: () => void; bytes: number }> = [];
+  private head = 0;
   private waitingBytes = 0;
 
   constructor(
@@ -17,7 +22,7 @@ export class ConcurrencyLimiter {
 
   /** True when a task of `bytes` would have to wait and the queue has no room for it. */
   full(bytes: number): boolean {
-    return this.active >= this.limit && (this.waiting.length >= this.maxQueued || this.waitingBytes + bytes > this.maxQueuedBytes);
+    return this.active >= this.limit && (this.queued >= this.maxQueued || this.waitingBytes + bytes > this.maxQueuedBytes);
   }
 
   /** Tasks running now. */
@@ -27,21 +32,36 @@ export class ConcurrencyLimiter {
 
   /** Tasks waiting for a slot. */
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length - this.head;
   }
 
   /** Settles as `task` does, once it had its turn; `bytes` counts toward `maxQueuedBytes` while it waits. */
   schedule<T>(task: () => Promise<T>, bytes = 0): Promise<T> {
     if (this.active < this.limit) return this.start(task);
     this.waitingBytes += bytes;
-    return new Promise<T>((resolve, reject) => this.waiting.push({ run: () => void this.start(task).then(resolve, reject), bytes }));
+    const inContext = AsyncLocalStorage.snapshot();
+    return new Promise<T>((resolve, reject) => this.waiting.push({ run: () => void inContext(() => this.start(task)).then(resolve, reject), bytes }));
+  }
+
+  private next(): { run: () => void; bytes: number } | undefined {
+    if (this.head === this.waiting.length) return undefined;
+    const next = this.waiting[this.head]!;
+    this.head += 1;
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    return next;
   }
 
   private start<T>(task: () => Promise<T>): Promise<T> {
     this.active += 1;
     const release = () => {
       this.active -= 1;
-      const next = this.waiting.shift();
+      const next = this.next();
       if (next === undefined) return;
       this.waitingBytes -= next.bytes;
       next.run();

@@ -106,7 +106,7 @@ export class EventDelivery {
       return Promise.resolve(wire);
     }
     // One `then`, not async/await: each promise costs an async-hook call under the correlation context.
-    return invokeHandler(route.handler, payload, new NatsContext([msg.subject, msg.headers])).then(
+    return invokeHandler(route.invoke, payload, new NatsContext([msg.subject, msg.headers])).then(
       () => undefined,
       (error: unknown) => this.logFailure(error, route, msg.subject),
     );

@@ -15,6 +15,8 @@ export interface NatsRoute {
   subject: string;
   queue?: string;
   handler: MessageHandler;
+  /** What runs a message: Nest's handler, or its pipeline compiled at boot (set by the server). */
+  invoke: MessageHandler;
   timeoutMs?: number;
   /** Set for an event consumed through a JetStream durable consumer instead of a subscription. */
   durable?: DurableSpec;
@@ -41,16 +43,16 @@ export function buildRoutes(handlers: Map<string, MessageHandler>, options: Norm
       const metadata = getEventMetadata(handler);
       const subject = checked(`${prefix}${pattern}`);
       const limits = limitsOf(metadata?.limits);
-      if (metadata?.durable) return { kind: 'event', subject, handler, durable: metadata.durable, limits };
+      if (metadata?.durable) return { kind: 'event', subject, handler, invoke: handler, durable: metadata.durable, limits };
       const queue = metadata?.broadcast ? undefined : eventQueue(service, pattern);
-      return { kind: 'event', subject, queue, handler, limits };
+      return { kind: 'event', subject, queue, handler, invoke: handler, limits };
     }
     const rpc = getRpcMetadata(handler);
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
     if (!isValidSubject(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
     const concurrency = rpc?.concurrency;
     const stats = options.discovery ? new EndpointStats() : undefined;
-    return { kind: 'rpc', subject, queue: service, handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), stats, ...(concurrency && { concurrency }) };
+    return { kind: 'rpc', subject, queue: service, handler, invoke: handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), stats, ...(concurrency && { concurrency }) };
   });
 }
 

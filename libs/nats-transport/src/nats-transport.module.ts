@@ -5,10 +5,12 @@ import { NatsClient } from './nats.client.js';
 import { NATS_TRANSPORT_OPTIONS, NatsTransportConfigurableModule } from './nats-transport.module-definition.js';
 import { RpcErrorFilter } from './rpc-error.filter.js';
 import { NatsServerRef } from './nats-server.ref.js';
+import { HandlerPipelines } from './pipeline/handler-pipelines.js';
 
 /**
  * Gives a service its injectable `NatsClient` and registers `RpcErrorFilter` globally,
- * so handler errors reach callers typed. Global by default (`isGlobal: false` to scope it).
+ * so handler errors reach callers typed; compiles each handler's pipeline at boot
+ * (`HandlerPipelines`). Global by default (`isGlobal: false` to scope it).
  *
  * @example
  * NatsTransportModule.forRoot({ service: 'orders', servers: 'nats://127.0.0.1:4222' })
@@ -23,6 +25,7 @@ import { NatsServerRef } from './nats-server.ref.js';
     },
     { provide: APP_FILTER, useClass: RpcErrorFilter },
     { provide: NatsServerRef, useFactory: () => new NatsServerRef() },
+    HandlerPipelines,
   ],
   exports: [NatsClient, NatsServerRef],
 })

@@ -79,6 +79,8 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private readonly requestSlots: RequestBulkhead;
   private readonly tracer = new SdkTracer(NATS_TRACER_NAME);
   private readonly discovery?: ServiceDiscovery;
+  /** Pipelines compiled at boot, by kind and pattern. */
+  private readonly compiled = new Map<string, (data: unknown, context: unknown) => unknown>();
 
   constructor(options: NatsTransportModuleOptions) {
     super();
@@ -101,9 +103,19 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     super.addHandler(pattern, callback, isEventHandler, extras);
   }
 
+  /**
+   * Runs messages of `pattern` through `handler`, a pipeline compiled at boot from Nest's
+   * guards, pipes and filters of the handler (see `HandlerPipelines`), instead of Nest's own.
+   */
+  useCompiledHandler(pattern: unknown, isEventHandler: boolean, handler: (data: unknown, context: unknown) => unknown): void {
+    this.compiled.set(`${isEventHandler ? 'event' : 'rpc'} ${this.normalizePattern(pattern as string)}`, handler);
+  }
+
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const routes = buildRoutes(this.messageHandlers, this.options);
+      const compiled = this.compiledHandlers();
+      for (const route of routes) route.invoke = compiled.get(route.handler) ?? route.handler;
       for (const route of routes) {
         // A handler with `@Rpc({ maxConcurrent })` gets a compartment of its own; the others share the service's.
         if (route.kind === 'rpc') route.bulkhead = route.concurrency ? this.requestSlots.forHandler(route.concurrency) : this.requestSlots;
@@ -274,6 +286,16 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     const tracer = this.tracer.current();
     const handled = tracer === undefined ? CorrelationContext.run(correlationId, work) : traceHandling(tracer, route, msg, correlationId, this.options.service, () => CorrelationContext.run(correlationId, work));
     handled.then(done, (error: unknown) => done(toWireError(error)));
+  }
+
+  // Several event handlers on one pattern stay on Nest's chain, which gives each the event.
+  private compiledHandlers(): Map<MessageHandler, MessageHandler> {
+    const invokers = new Map<MessageHandler, MessageHandler>();
+    for (const [pattern, handler] of this.messageHandlers) {
+      const compiled = this.compiled.get(`${handler.isEventHandler ? 'event' : 'rpc'} ${pattern}`);
+      if (compiled !== undefined && !(handler.isEventHandler && handler.next)) invokers.set(handler, compiled as MessageHandler);
+    }
+    return invokers;
   }
 
   /** Answers or dead-letters a message refused before any handler saw it, logged once per burst. */

@@ -38,7 +38,7 @@ export class RequestReplies {
   answer(route: NatsRoute, msg: Msg, timeoutMs = route.timeoutMs): Promise<WireError | undefined> {
     let work: Promise<unknown>;
     try {
-      work = invokeHandler(route.handler, decodePayload(msg.data, msg.subject, route.limits), new NatsContext([msg.subject, msg.headers]));
+      work = invokeHandler(route.invoke, decodePayload(msg.data, msg.subject, route.limits), new NatsContext([msg.subject, msg.headers]));
     } catch (error) {
       return Promise.resolve(this.answerFailure(msg, error));
     }

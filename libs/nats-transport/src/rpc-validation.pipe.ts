@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 import { type FieldFailure, ValidationError } from './errors/validation.error.js';
+import { NEEDS_ASYNC, type SyncPipe } from './pipeline/sync-pipe.js';
 import { ValidationPlan } from './validation/validation-plan.js';
 
 /** Options the compiled fast path reproduces exactly; any other option keeps every payload on the full path. */
@@ -16,7 +17,7 @@ const UNVALIDATED_TYPES: unknown[] = [String, Boolean, Number, Array, Object, Bu
  * @example
  * app.useGlobalPipes(new RpcValidationPipe());
  */
-export class RpcValidationPipe extends ValidationPipe {
+export class RpcValidationPipe extends ValidationPipe implements SyncPipe {
   private readonly plans: boolean;
 
   constructor(options: ValidationPipeOptions = {}) {
@@ -36,12 +37,22 @@ export class RpcValidationPipe extends ValidationPipe {
    * other payload, and every failure, goes through Nest's ValidationPipe, which words the errors.
    */
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const { metatype } = metadata;
-    if (this.plans && metatype && metadata.type !== 'custom' && !UNVALIDATED_TYPES.includes(metatype)) {
-      const checked = ValidationPlan.for(metatype)?.apply(value);
-      if (checked !== undefined) return checked;
+    const checked = this.transformSync(value, metadata);
+    return checked === NEEDS_ASYNC ? super.transform(value, metadata) : checked;
+  }
+
+  /**
+   * The result without a promise, or `NEEDS_ASYNC` when only `transform` can tell (a failure,
+   * a payload the plan does not cover): compiled handler pipelines call it first.
+   */
+  transformSync(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (!this.plans) return NEEDS_ASYNC;
+    const { metatype, type } = metadata;
+    if (!metatype || type === 'custom' || UNVALIDATED_TYPES.includes(metatype)) {
+      // ValidationPipe hands these back as they are, except route params and queries it converts.
+      return type === 'param' || type === 'query' ? NEEDS_ASYNC : value;
     }
-    return super.transform(value, metadata);
+    return ValidationPlan.for(metatype)?.apply(value) ?? NEEDS_ASYNC;
   }
 }
 

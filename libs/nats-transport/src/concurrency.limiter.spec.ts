@@ -78,7 +78,11 @@ describe('ConcurrencyLimiter', () => {
   describe('queued tasks', () => {
     it('run in the async context they were scheduled in, not that of the task that freed their slot', async () => {
       const storage = new AsyncLocalStorage<string>();
-      const limiter = new ConcurrencyLimiter(1);
+      const capture = () => {
+        const store = storage.getStore()!;
+        return <R>(fn: () => R) => storage.run(store, fn);
+      };
+      const limiter = new ConcurrencyLimiter(1, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, capture);
       let release!: () => void;
       const first = storage.run('first', () => limiter.schedule(() => new Promise<void>((resolve) => (release = resolve))));
       const seen = storage.run('second', () => limiter.schedule(async () => storage.getStore()));

@@ -1,11 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
  * Runs at most `limit` tasks at once; the others wait their turn in arrival order, at most
  * `maxQueued` of them and `maxQueuedBytes` in all (the sizes their callers give): `full()`
  * says when one more would break a bound, for the caller to refuse it. A task is not started
- * (no promise chain, no handler pipeline) until a slot is free, and then in the async context
- * it was scheduled in (not that of the task whose end freed the slot).
+ * (no promise chain, no handler pipeline) until a slot is free, and then in the context
+ * `capture` took when it was scheduled (not that of the task whose end freed the slot).
  */
 export class ConcurrencyLimiter {
   private active = 0;
@@ -18,6 +16,8 @@ export class ConcurrencyLimiter {
     private readonly limit: number,
     private readonly maxQueued = Number.POSITIVE_INFINITY,
     private readonly maxQueuedBytes = Number.POSITIVE_INFINITY,
+    /** Captures the scheduling context, for a queued task to start in. */
+    private readonly capture: () => <R>(fn: () => R) => R = () => (fn) => fn(),
   ) {}
 
   /** True when a task of `bytes` would have to wait and the queue has no room for it. */
@@ -39,7 +39,7 @@ export class ConcurrencyLimiter {
   schedule<T>(task: () => Promise<T>, bytes = 0): Promise<T> {
     if (this.active < this.limit) return this.start(task);
     this.waitingBytes += bytes;
-    const inContext = AsyncLocalStorage.snapshot();
+    const inContext = this.capture();
     return new Promise<T>((resolve, reject) => this.waiting.push({ run: () => void inContext(() => this.start(task)).then(resolve, reject), bytes }));
   }
 

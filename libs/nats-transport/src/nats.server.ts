@@ -15,6 +15,7 @@ import { TransportError } from './errors/transport.error.js';
 import { withDeadline } from './handler-invoker.js';
 import { ConcurrencyLimiter } from './concurrency.limiter.js';
 import { EventDelivery } from './event-delivery.js';
+import { captureMessageContext } from './message-context.js';
 import { FaultReports } from './fault.reports.js';
 import { handledChannel, type HandledReport, overloadChannel } from './nats-transport.diagnostics.js';
 import { reportOverload } from './overload.report.js';
@@ -89,7 +90,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.replies = new RequestReplies(this.options, this.logger, this.refusals, () => this.nc);
     this.faults = new FaultReports(this.options.service, this.options.subjectPrefix);
     const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes, service, subjectPrefix, maxConcurrentRequests, maxQueuedRequests, requestTimeoutMs } = this.options;
-    this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes);
+    this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes, captureMessageContext);
     const door = { service, subjectPrefix, replies: this.replies, refusals: this.refusals };
     this.requestSlots = new RequestBulkhead(door, 'service', maxConcurrentRequests, maxQueuedRequests, requestTimeoutMs);
     if (this.options.discovery) this.discovery = new ServiceDiscovery(this.options, this.logger, this.refusals);

@@ -1,6 +1,6 @@
 import type { Msg } from '@nats-io/transport-node';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { OverloadedError } from './errors/overloaded.error.js';
+import { captureMessageContext } from './message-context.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { overloadChannel, type OverloadReport } from './nats-transport.diagnostics.js';
 import { reportOverload } from './overload.report.js';
@@ -98,7 +98,7 @@ export class RequestBulkhead {
     }
     return new Promise((resolve) => {
       const maxWaitMs = route.timeoutMs ?? this.defaultWaitMs;
-      const waiter = { route, msg, arrivedAt: performance.now(), maxWaitMs, inContext: AsyncLocalStorage.snapshot(), resolve } as Waiter;
+      const waiter = { route, msg, arrivedAt: performance.now(), maxWaitMs, inContext: captureMessageContext(), resolve } as Waiter;
       waiter.timer = setTimeout(() => this.expire(waiter), maxWaitMs);
       this.waiting.add(waiter);
     });

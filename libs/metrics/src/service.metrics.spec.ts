@@ -3,10 +3,13 @@ import {
   type CallReport,
   type HandledReport,
   NATS_CALL_CHANNEL,
+  NATS_CIRCUIT_CHANNEL,
   NATS_DEAD_LETTER_CHANNEL,
   NATS_HANDLED_CHANNEL,
+  NATS_OVERLOAD_CHANNEL,
   NATS_REDELIVERY_CHANNEL,
   NATS_REFUSED_CHANNEL,
+  NATS_RETRY_CHANNEL,
   NATS_STATUS_CHANNEL,
 } from '@cliffracer/nats-transport';
 import { channel } from 'node:diagnostics_channel';
@@ -110,6 +113,26 @@ describe('ServiceMetrics', () => {
         '{"subject":"ledger.events.entry","delivery":"durable","code":"INTERNAL"}': 1,
       });
       expect(await samples(m, 'cliffracer_redeliveries_total')).toEqual({ '{"subject":"ledger.events.entry","code":"INTERNAL"}': 1 });
+    });
+  });
+
+  describe('resilience', () => {
+    it('shows each circuit state as one series at 1, counts openings, retries and bulkhead turn-aways', async () => {
+      const m = start();
+      publish(NATS_CIRCUIT_CHANNEL, { service: 'front', target: 'inventory', state: 'open', previous: 'closed', errorName: 'NoRespondersError' });
+      publish(NATS_CIRCUIT_CHANNEL, { service: 'front', target: 'inventory', state: 'half-open', previous: 'open' });
+      publish(NATS_CIRCUIT_CHANNEL, { service: 'front', target: 'inventory', state: 'open', previous: 'half-open' });
+      publish(NATS_RETRY_CHANNEL, { service: 'front', target: 'inventory', subject: 'inventory.get', attempt: 2, delayMs: 10, errorName: 'RpcTimeoutError' });
+      publish(NATS_OVERLOAD_CHANNEL, { kind: 'rpc', service: 'front', subject: 'front.slow', route: 'front.slow', scope: 'handler', outcome: 'expired', running: 1, queued: 0 });
+      publish(NATS_OVERLOAD_CHANNEL, { kind: 'rpc', service: 'back', subject: 'back.slow', route: 'back.slow', scope: 'service', outcome: 'refused', running: 1, queued: 0 });
+      expect(await samples(m, 'cliffracer_circuit_state')).toEqual({
+        '{"target":"inventory","state":"closed"}': 0,
+        '{"target":"inventory","state":"open"}': 1,
+        '{"target":"inventory","state":"half-open"}': 0,
+      });
+      expect(await samples(m, 'cliffracer_circuit_opens_total')).toEqual({ '{"target":"inventory"}': 2 });
+      expect(await samples(m, 'cliffracer_call_retries_total')).toEqual({ '{"target":"inventory"}': 1 });
+      expect(await samples(m, 'cliffracer_bulkhead_total')).toEqual({ '{"kind":"rpc","subject":"front.slow","scope":"handler","outcome":"expired"}': 1 });
     });
   });
 

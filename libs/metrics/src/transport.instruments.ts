@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { LATENCY_BUCKETS } from './metrics.constants.js';
 
 /**
@@ -17,6 +17,10 @@ export class TransportInstruments {
   readonly disconnects: Counter<'role'>;
   readonly reconnects: Counter<'role'>;
   readonly authFailures: Counter<'transport' | 'reason'>;
+  readonly bulkheads: Counter<'kind' | 'subject' | 'scope' | 'outcome'>;
+  readonly circuitState: Gauge<'target' | 'state'>;
+  readonly circuitOpens: Counter<'target'>;
+  readonly retries: Counter<'target'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -30,5 +34,9 @@ export class TransportInstruments {
     this.disconnects = new Counter({ name: 'cliffracer_nats_disconnects_total', help: 'Times a NATS connection of the service was lost', labelNames: ['role'], registers });
     this.reconnects = new Counter({ name: 'cliffracer_nats_reconnects_total', help: 'Times a NATS connection of the service came back', labelNames: ['role'], registers });
     this.authFailures = new Counter({ name: 'cliffracer_auth_failures_total', help: 'Requests the auth guard refused, by transport and reason', labelNames: ['transport', 'reason'], registers });
+    this.bulkheads = new Counter({ name: 'cliffracer_bulkhead_total', help: 'Messages a bulkhead turned away (refused) or let expire in its queue, by scope', labelNames: ['kind', 'subject', 'scope', 'outcome'], registers });
+    this.circuitState = new Gauge({ name: 'cliffracer_circuit_state', help: "State of the client's circuit to each target: 1 for its current state", labelNames: ['target', 'state'], registers });
+    this.circuitOpens = new Counter({ name: 'cliffracer_circuit_opens_total', help: 'Times the circuit to a target opened', labelNames: ['target'], registers });
+    this.retries = new Counter({ name: 'cliffracer_call_retries_total', help: 'Call attempts made again by the retry policy, by target', labelNames: ['target'], registers });
   }
 }

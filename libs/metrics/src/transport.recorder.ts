@@ -1,5 +1,11 @@
 import {
   type CallReport,
+  type CircuitReport,
+  NATS_CIRCUIT_CHANNEL,
+  NATS_OVERLOAD_CHANNEL,
+  NATS_RETRY_CHANNEL,
+  type OverloadReport,
+  type RetryReport,
   type DeadLetterReport,
   type HandledReport,
   NATS_CALL_CHANNEL,
@@ -18,6 +24,8 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { LabelValues } from './label-values.js';
 import { OK_OUTCOME } from './metrics.constants.js';
 import type { TransportInstruments } from './transport.instruments.js';
+
+const CIRCUIT_STATES = ['closed', 'open', 'half-open'] as const;
 
 /** A report on a channel, as it concerns one service. */
 type Listener = (message: unknown) => void;
@@ -46,6 +54,9 @@ export class TransportRecorder {
       [NATS_DEAD_LETTER_CHANNEL, this.mine<DeadLetterReport>((report) => this.deadLetter(report))],
       [NATS_REDELIVERY_CHANNEL, this.mine<RedeliveryReport>((report) => this.redelivery(report))],
       [NATS_STATUS_CHANNEL, this.mine<StatusReport>((report) => this.status(report))],
+      [NATS_OVERLOAD_CHANNEL, this.mine<OverloadReport>((report) => this.overload(report))],
+      [NATS_CIRCUIT_CHANNEL, this.mine<CircuitReport>((report) => this.circuit(report))],
+      [NATS_RETRY_CHANNEL, this.mine<RetryReport>((report) => this.instruments.retries.inc({ target: this.targets.of(report.target) }))],
     ];
   }
 
@@ -95,6 +106,17 @@ export class TransportRecorder {
 
   private redelivery(report: RedeliveryReport): void {
     this.instruments.redeliveries.inc({ subject: report.route, code: this.codes.of(report.code) });
+  }
+
+  private overload({ kind, route, scope, outcome }: OverloadReport): void {
+    this.instruments.bulkheads.inc({ kind, subject: route, scope, outcome });
+  }
+
+  // One series per state, 1 for the current one: a dashboard shows the state without a mapping.
+  private circuit(report: CircuitReport): void {
+    const target = this.targets.of(report.target);
+    for (const state of CIRCUIT_STATES) this.instruments.circuitState.set({ target, state }, state === report.state ? 1 : 0);
+    if (report.state === 'open' && report.previous !== 'open') this.instruments.circuitOpens.inc({ target });
   }
 
   // The transport reports a status only when it changes after the first connect.

@@ -1,3 +1,5 @@
+import { isThenable, type MaybePromise } from './maybe-promise.js';
+
 /**
  * Runs at most `limit` tasks at once; the others wait their turn in arrival order, at most
  * `maxQueued` of them and `maxQueuedBytes` in all (the sizes their callers give): `full()`
@@ -35,12 +37,22 @@ export class ConcurrencyLimiter {
     return this.waiting.length - this.head;
   }
 
-  /** Settles as `task` does, once it had its turn; `bytes` counts toward `maxQueuedBytes` while it waits. */
-  schedule<T>(task: () => Promise<T>, bytes = 0): Promise<T> {
+  /**
+   * Settles as `task` does, once it had its turn; `bytes` counts toward `maxQueuedBytes` while it
+   * waits. A task that runs at once and returns a plain result gives it back without a promise.
+   */
+  schedule<T>(task: () => MaybePromise<T>, bytes = 0): MaybePromise<T> {
     if (this.active < this.limit) return this.start(task);
     this.waitingBytes += bytes;
     const inContext = this.capture();
-    return new Promise<T>((resolve, reject) => this.waiting.push({ run: () => void inContext(() => this.start(task)).then(resolve, reject), bytes }));
+    return new Promise<T>((resolve, reject) => {
+      const run = () => {
+        const out = inContext(() => this.start(task));
+        if (isThenable(out)) out.then(resolve, reject);
+        else resolve(out);
+      };
+      this.waiting.push({ run, bytes });
+    });
   }
 
   private next(): { run: () => void; bytes: number } | undefined {
@@ -57,22 +69,34 @@ export class ConcurrencyLimiter {
     return next;
   }
 
-  private start<T>(task: () => Promise<T>): Promise<T> {
-    this.active += 1;
-    const release = () => {
-      this.active -= 1;
+  private readonly release = (): void => {
+    this.active -= 1;
+    this.startWaiting();
+  };
+
+  // A loop, not a chain of releases: tasks that finish at once would otherwise nest one call per queued task.
+  private startWaiting(): void {
+    while (this.active < this.limit) {
       const next = this.next();
       if (next === undefined) return;
       this.waitingBytes -= next.bytes;
       next.run();
-    };
-    let running: Promise<T>;
+    }
+  }
+
+  private start<T>(task: () => MaybePromise<T>): MaybePromise<T> {
+    this.active += 1;
+    let running: MaybePromise<T>;
     try {
       running = task();
     } catch (error) {
       running = Promise.reject(error);
     }
-    running.then(release, release);
+    if (isThenable(running)) {
+      running.then(this.release, this.release);
+      return running;
+    }
+    this.active -= 1;
     return running;
   }
 }

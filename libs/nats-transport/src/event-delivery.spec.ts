@@ -7,10 +7,12 @@ import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { RefusalLog } from './refusal.log.js';
 import { internalWireError } from './wire/wire-error.js';
 
+const eventHandler = Object.assign(async () => undefined, { isEventHandler: true });
 const route = {
   kind: 'event',
   subject: 'ledger.events.entry',
-  handler: Object.assign(async () => undefined, { isEventHandler: true }),
+  handler: eventHandler,
+  invoke: eventHandler,
   durable: { name: 'entry', maxDeliver: 3, ackWaitMs: 30_000, backoffMs: [100] },
   limits: normalizeNatsTransportOptions({ service: 'ledger' }).payloadLimits,
 } as unknown as NatsRoute;
@@ -24,7 +26,8 @@ describe('EventDelivery', () => {
         jest.spyOn(logger, 'error').mockImplementation(() => undefined);
         const delivery = new EventDelivery(normalizeNatsTransportOptions({ service: 'ledger' }), logger, new RefusalLog(logger));
         let finish!: () => void;
-        const long = { ...route, handler: Object.assign(() => new Promise<void>((resolve) => (finish = resolve)), { isEventHandler: true }) } as unknown as NatsRoute;
+        const slow = Object.assign(() => new Promise<void>((resolve) => (finish = resolve)), { isEventHandler: true });
+        const long = { ...route, handler: slow, invoke: slow } as unknown as NatsRoute;
         const working = jest.fn(() => {
           throw new Error('closed connection');
         });

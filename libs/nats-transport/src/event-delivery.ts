@@ -6,7 +6,8 @@ import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { backoffAfter } from './durable/durable-options.js';
 import { FaultReports } from './fault.reports.js';
-import { invokeHandler } from './handler-invoker.js';
+import { invokeNow } from './handler-invoker.js';
+import { isThenable, type MaybePromise } from './maybe-promise.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
 import type { NatsRoute } from './nats-routes.js';
 import { DEAD_LETTER_ERROR_HEADER, ORIGINAL_SUBJECT_HEADER, SERVICE_HEADER } from './nats-transport.constants.js';
@@ -38,11 +39,14 @@ export class EventDelivery {
   }
 
   /** Dead-letters a failed event; resolves the failure, if any (for diagnostics). */
-  deliverCore(route: NatsRoute, msg: Msg, nc: NatsConnection | undefined): Promise<WireError | undefined> {
-    return this.run(route, msg).then((failure) => {
+  deliverCore(route: NatsRoute, msg: Msg, nc: NatsConnection | undefined): MaybePromise<WireError | undefined> {
+    const ran = this.run(route, msg);
+    if (ran === undefined) return undefined;
+    const deadLetter = (failure: WireError | undefined) => {
       if (failure !== undefined) this.deadLetterCore(route, nc, msg, failure);
       return failure;
-    });
+    };
+    return isThenable(ran) ? ran.then(deadLetter) : deadLetter(ran);
   }
 
   /** Dead-letters an event refused before any handler saw it (headers that cannot be read). */
@@ -96,17 +100,19 @@ export class EventDelivery {
    * after it and joins their results, so each one gets the event once and the first failure
    * comes back here. A malformed body fails at once, without any handler.
    */
-  private run(route: NatsRoute, msg: EventMessage): Promise<WireError | undefined> {
+  private run(route: NatsRoute, msg: EventMessage): MaybePromise<WireError | undefined> {
     let payload: unknown;
     try {
       payload = decodePayload(msg.data, msg.subject, route.limits);
     } catch (error) {
       const wire = toWireError(error);
       this.refusals.warn(`${wire.code} ${route.subject}`, `rejected event on ${msg.subject}: ${wire.message}`);
-      return Promise.resolve(wire);
+      return wire;
     }
-    // One `then`, not async/await: each promise costs an async-hook call under the correlation context.
-    return invokeHandler(route.invoke, payload, new NatsContext([msg.subject, msg.headers])).then(
+    // A handler that finished at once costs no promise: each costs async-hook calls under the correlation context.
+    const handled = invokeNow(route.invoke, payload, new NatsContext([msg.subject, msg.headers]));
+    if (!isThenable(handled)) return undefined;
+    return handled.then(
       () => undefined,
       (error: unknown) => this.logFailure(error, route, msg.subject),
     );

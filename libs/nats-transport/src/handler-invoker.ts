@@ -1,18 +1,22 @@
 import type { MessageHandler } from '@nestjs/microservices';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { isThenable, type MaybePromise } from './maybe-promise.js';
 
 /**
- * Runs a Nest-wrapped handler (guards, pipes, interceptors, filters included) and
- * resolves its single result; an error from the pipeline rejects.
+ * Runs a handler (Nest's wrapper or a compiled pipeline: guards, pipes, interceptors, filters
+ * included) for its single result. A plain result comes back at once, without a promise; an
+ * asynchronous one (a promise, an Observable: its last value) or a failure is a promise.
  */
-// Written with one `then` rather than `async`/`await`: with the correlation context's async
-// hooks on, every promise costs a hook call, and this runs for every message.
-export function invokeHandler(handler: MessageHandler, payload: unknown, context: unknown): Promise<unknown> {
+export function invokeNow(handler: MessageHandler, payload: unknown, context: unknown): MaybePromise<unknown> {
+  let out: unknown;
   try {
-    return Promise.resolve(handler(payload, context)).then(singleResult);
+    out = handler(payload, context);
   } catch (error) {
     return Promise.reject(error);
   }
+  if (isThenable(out)) return out.then(singleResult);
+  if (isObservable(out)) return lastValueFrom(out, { defaultValue: undefined });
+  return out;
 }
 
 function singleResult(out: unknown): unknown {

@@ -16,6 +16,7 @@ import { withDeadline } from './handler-invoker.js';
 import { ConcurrencyLimiter } from './concurrency.limiter.js';
 import { EventDelivery } from './event-delivery.js';
 import { captureMessageContext } from './message-context.js';
+import { isThenable, type MaybePromise } from './maybe-promise.js';
 import { FaultReports } from './fault.reports.js';
 import { handledChannel, type HandledReport, overloadChannel } from './nats-transport.diagnostics.js';
 import { reportOverload } from './overload.report.js';
@@ -269,24 +270,36 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
    * Runs `work` in the message's correlation context, listed as in flight until it settles;
    * `work` resolves the failure it answered with, if any, for the diagnostics report.
    */
-  private handleTracked(route: NatsRoute, msg: Msg | JsMsg, work: () => Promise<WireError | undefined>): void {
+  private handleTracked(route: NatsRoute, msg: Msg | JsMsg, work: () => MaybePromise<WireError | undefined>): void {
     const fault = headerFault(msg, msg.subject);
     if (fault !== undefined) {
       this.refuse(route, msg, fault);
       return;
     }
     const correlationId = acceptCorrelationId(msg.headers?.get(CORRELATION_ID_HEADER));
-    const entry = this.inFlight.begin(msg.subject, correlationId);
     const startedAt = performance.now();
-    const done = (failure: WireError | undefined) => {
-      this.inFlight.end(entry);
-      route.stats?.record(startedAt, failure);
-      if (handledChannel.hasSubscribers) this.reportHandled(route, msg.subject, correlationId, startedAt, failure);
-    };
     // Without an OpenTelemetry SDK no span is made and no trace header read.
     const tracer = this.tracer.current();
-    const handled = tracer === undefined ? CorrelationContext.run(correlationId, work) : traceHandling(tracer, route, msg, correlationId, this.options.service, () => CorrelationContext.run(correlationId, work));
+    const handled =
+      tracer === undefined
+        ? CorrelationContext.run(correlationId, work)
+        : traceHandling(tracer, route, msg, correlationId, this.options.service, () => Promise.resolve(CorrelationContext.run(correlationId, work)));
+    // Work done at once was never in flight; the rest is listed until it settles, for shutdown to wait on.
+    if (!isThenable(handled)) {
+      this.handled(route, msg.subject, correlationId, startedAt, handled);
+      return;
+    }
+    const entry = this.inFlight.begin(msg.subject, correlationId);
+    const done = (failure: WireError | undefined) => {
+      this.inFlight.end(entry);
+      this.handled(route, msg.subject, correlationId, startedAt, failure);
+    };
     handled.then(done, (error: unknown) => done(toWireError(error)));
+  }
+
+  private handled(route: NatsRoute, subject: string, correlationId: string, startedAt: number, failure: WireError | undefined): void {
+    route.stats?.record(startedAt, failure);
+    if (handledChannel.hasSubscribers) this.reportHandled(route, subject, correlationId, startedAt, failure);
   }
 
   // Several event handlers on one pattern stay on Nest's chain, which gives each the event.

@@ -1,6 +1,7 @@
 import type { Msg } from '@nats-io/transport-node';
 import { OverloadedError } from './errors/overloaded.error.js';
 import { captureMessageContext } from './message-context.js';
+import { isThenable, type MaybePromise } from './maybe-promise.js';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { overloadChannel, type OverloadReport } from './nats-transport.diagnostics.js';
 import { reportOverload } from './overload.report.js';
@@ -28,7 +29,7 @@ interface Waiter {
   timer: NodeJS.Timeout;
   /** Runs a function in the correlation context the request arrived in. */
   inContext: <R>(fn: () => R) => R;
-  resolve(answered: Promise<WireError | undefined> | WireError): void;
+  resolve(answered: MaybePromise<WireError | undefined>): void;
 }
 
 /**
@@ -88,12 +89,17 @@ export class RequestBulkhead {
     return new OverloadedError(subject, MESSAGES.tooManyRequests(subject, this.limit, this.maxQueued, this.scope));
   }
 
-  /** Answers `msg` now, or once a slot is free; resolves the failure it answered with, if any. */
-  run(route: NatsRoute, msg: Msg): Promise<WireError | undefined> {
+  /**
+   * Answers `msg` now, or once a slot is free; gives the failure it answered with, if any (at
+   * once when it was answered at once: a request that finds a slot free while others wait
+   * cannot happen, so nothing waits on its release).
+   */
+  run(route: NatsRoute, msg: Msg): MaybePromise<WireError | undefined> {
     if (this.active < this.limit) {
       this.active += 1;
       const work = this.door.replies.answer(route, msg);
-      work.then(this.release, this.release);
+      if (isThenable(work)) work.then(this.release, this.release);
+      else this.active -= 1;
       return work;
     }
     return new Promise((resolve) => {
@@ -104,18 +110,22 @@ export class RequestBulkhead {
     });
   }
 
-  // Runs in the context of whichever request freed the slot: the waiter's own is put back.
+  // Runs in the context of whichever request freed the slot: the waiter's own is put back. A loop:
+  // requests answered at once would otherwise nest one call per waiting request.
   private startNext(): void {
-    const waiter = this.waiting.values().next().value!;
-    this.waiting.delete(waiter);
-    clearTimeout(waiter.timer);
-    this.active += 1;
-    // A handler's timeout counts from arrival: the wait used part of it.
-    const { route, msg } = waiter;
-    const left = route.timeoutMs === undefined ? undefined : Math.max(1, Math.round(waiter.maxWaitMs - (performance.now() - waiter.arrivedAt)));
-    const work = waiter.inContext(() => this.door.replies.answer(route, msg, left));
-    work.then(this.release, this.release);
-    waiter.resolve(work);
+    while (this.active < this.limit && this.waiting.size > 0) {
+      const waiter = this.waiting.values().next().value!;
+      this.waiting.delete(waiter);
+      clearTimeout(waiter.timer);
+      this.active += 1;
+      // A handler's timeout counts from arrival: the wait used part of it.
+      const { route, msg } = waiter;
+      const left = route.timeoutMs === undefined ? undefined : Math.max(1, Math.round(waiter.maxWaitMs - (performance.now() - waiter.arrivedAt)));
+      const work = waiter.inContext(() => this.door.replies.answer(route, msg, left));
+      if (isThenable(work)) work.then(this.release, this.release);
+      else this.active -= 1;
+      waiter.resolve(work);
+    }
   }
 
   private expire(waiter: Waiter): void {

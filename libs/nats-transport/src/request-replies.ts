@@ -3,7 +3,8 @@ import type { LoggerService } from '@nestjs/common';
 import { NatsContext } from '@nestjs/microservices';
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
-import { invokeHandler, withDeadline } from './handler-invoker.js';
+import { invokeNow, withDeadline } from './handler-invoker.js';
+import { isThenable, type MaybePromise } from './maybe-promise.js';
 import type { NormalizedNatsTransportOptions } from './interfaces/nats-transport-options.interface.js';
 import type { NatsRoute } from './nats-routes.js';
 import { ERROR_MESSAGE_HEADER, ERROR_STATUS_HEADER } from './nats-transport.constants.js';
@@ -29,19 +30,22 @@ export class RequestReplies {
     private readonly connection: () => NatsConnection | undefined,
   ) {}
 
-  // One `then` per request rather than `async`/`await`: every promise costs an async-hook call
-  // while the correlation context is on.
+  // No promise for a handler that answers at once, one `then` for one that does not: every
+  // promise costs async-hook calls while the correlation context is on.
   /**
-   * Answers `msg`; resolves the failure it answered with, if any. `timeoutMs` is what is left
-   * of the handler's timeout after the request waited for a slot.
+   * Answers `msg`; gives the failure it answered with, if any, at once when the handler
+   * finished at once. `timeoutMs` is what is left of the handler's timeout after the request
+   * waited for a slot.
    */
-  answer(route: NatsRoute, msg: Msg, timeoutMs = route.timeoutMs): Promise<WireError | undefined> {
-    let work: Promise<unknown>;
+  answer(route: NatsRoute, msg: Msg, timeoutMs = route.timeoutMs): MaybePromise<WireError | undefined> {
+    let answered: MaybePromise<unknown>;
     try {
-      work = invokeHandler(route.invoke, decodePayload(msg.data, msg.subject, route.limits), new NatsContext([msg.subject, msg.headers]));
+      answered = invokeNow(route.invoke, decodePayload(msg.data, msg.subject, route.limits), new NatsContext([msg.subject, msg.headers]));
     } catch (error) {
-      return Promise.resolve(this.answerFailure(msg, error));
+      return this.answerFailure(msg, error);
     }
+    if (!isThenable(answered)) return this.answerResult(msg, answered);
+    let work: Promise<unknown> = answered;
     if (timeoutMs !== undefined) work = withDeadline(work, timeoutMs, () => new RpcTimeoutError(msg.subject, timeoutMs, 'handler'));
     return work.then(
       (result) => this.answerResult(msg, result),

@@ -3,6 +3,7 @@ import { RpcException } from '@nestjs/microservices';
 import { ExecutionContextHost, FORBIDDEN_MESSAGE } from '@nestjs/core/internal';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import { catchError } from 'rxjs/operators';
+import { isThenable } from '../maybe-promise.js';
 import { NEEDS_ASYNC, type SyncPipe } from './sync-pipe.js';
 
 /** One parameter of a handler: where its value comes from and the pipes it goes through. */
@@ -119,8 +120,4 @@ async function activateRest(guards: CanActivate[], from: number, first: unknown,
 
 function isSyncPipe(pipe: PipeTransform): pipe is PipeTransform & SyncPipe {
   return typeof (pipe as Partial<SyncPipe>).transformSync === 'function';
-}
-
-function isThenable(value: unknown): value is Promise<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }

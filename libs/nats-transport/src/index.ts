@@ -73,6 +73,8 @@ export type { CallerHeaderLimits, PayloadLimits, ResolvedPayloadLimits } from '.
 export { isReservedHeader } from './wire/caller-headers.js';
 export { checkPayloadLimits } from './wire/json.codec.js';
 export { RefusalLog } from './refusal.log.js';
+export { SubscriptionTracer } from './tracing/subscription.tracer.js';
+export type { TraceFields } from './tracing/subscription.tracer.js';
 export { MIN_NATS_SERVER_VERSION } from './server-version.js';
 export { RpcErrorFilter } from './rpc-error.filter.js';
 export { RpcValidationPipe } from './rpc-validation.pipe.js';

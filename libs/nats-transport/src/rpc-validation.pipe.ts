@@ -1,7 +1,8 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
-import type { ValidationError as ClassValidatorError } from 'class-validator';
+import type { ValidationError as ClassValidatorError, ValidatorOptions } from 'class-validator';
 import { type FieldFailure, ValidationError } from './errors/validation.error.js';
 import { NEEDS_ASYNC, type SyncPipe } from './pipeline/sync-pipe.js';
+import { nestedTypeErrors } from './validation/nested-types.js';
 import { ValidationPlan } from './validation/validation-plan.js';
 
 /** Options the compiled fast path reproduces exactly; any other option keeps every payload on the full path. */
@@ -12,7 +13,10 @@ const UNVALIDATED_TYPES: unknown[] = [String, Boolean, Number, Array, Object, Bu
 /**
  * Nest's `ValidationPipe` set for messages: transforms payloads into their DTO classes,
  * strips unknown fields, and fails with a `ValidationError` naming each failing field,
- * which reaches the caller as such.
+ * which reaches the caller as such. A `@ValidateNested()` + `@Type()` field must hold
+ * instances of its type (an array, `Set` or `Map` of them with `each`), at any depth: a nested
+ * array where one object was declared is refused, where class-validator alone would validate
+ * its elements and pass it on.
  *
  * @example
  * app.useGlobalPipes(new RpcValidationPipe());
@@ -42,6 +46,17 @@ export class RpcValidationPipe extends ValidationPipe implements SyncPipe {
   }
 
   /**
+   * class-validator's errors, or, when it found none, those of nested fields that hold other
+   * values than instances of their `@Type()` (`nestedTypeErrors`), so they are refused
+   * as any other failure: through `exceptionFactory`, naming the field (`lines.0`).
+   */
+  protected override validate(object: object, validatorOptions?: ValidatorOptions): Promise<ClassValidatorError[]> | ClassValidatorError[] {
+    const errors = super.validate(object, validatorOptions);
+    const orNested = (found: ClassValidatorError[]) => (found.length > 0 ? found : nestedTypeErrors(object));
+    return errors instanceof Promise ? errors.then(orNested) : orNested(errors);
+  }
+
+  /**
    * The result without a promise, or `NEEDS_ASYNC` when only `transform` can tell (a failure,
    * a payload the plan does not cover): compiled handler pipelines call it first.
    */
@@ -52,6 +67,8 @@ export class RpcValidationPipe extends ValidationPipe implements SyncPipe {
       // ValidationPipe hands these back as they are, except route params and queries it converts.
       return type === 'param' || type === 'query' ? NEEDS_ASYNC : value;
     }
+    // A plan covers no nested DTO (`ValidationPlan` has none for `@ValidateNested`), so what it
+    // accepts has no nested field for `validate` to check.
     return ValidationPlan.for(metatype)?.apply(value) ?? NEEDS_ASYNC;
   }
 }

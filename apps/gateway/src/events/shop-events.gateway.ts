@@ -1,6 +1,6 @@
 import { AUTH_USER, AuthFailures, type AuthUser, bearerOf, Permissions, Roles, TokenService, UnauthorizedError, WS_TOKEN } from '@cliffracer/auth';
 import { CORRELATION_ID_HEADER } from '@cliffracer/correlation';
-import { NatsClient, RefusalLog } from '@cliffracer/nats-transport';
+import { NatsClient, RefusalLog, SubscriptionTracer, type TraceFields } from '@cliffracer/nats-transport';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Msg, Subscription } from '@nats-io/transport-node';
@@ -31,7 +31,9 @@ type ShopSocket = WebSocket & { [AUTH_USER]?: AuthUser };
  * `{ "event": "subscribe", "data": { "topic": "notifications" } }` (customers with
  * `events:read`) and then receives `{ event: <topic>, data, correlationId }` for every NATS
  * event of that topic: all of them for `reservations`, its own for `notifications`, until its
- * token expires: the next event then closes it with 4401.
+ * token expires: the next event then closes it with 4401. With an OpenTelemetry SDK, each event
+ * is pushed in a CONSUMER span continuing its trace, and its frames carry that span's
+ * `traceparent` (and `tracestate`), so a client can join the trace.
  */
 @WebSocketGateway({ path: '/ws' })
 export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
@@ -40,6 +42,7 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
   private readonly dropped = new RefusalLog(this.logger);
   private readonly subscribers = new Map<string, Set<ShopSocket>>(Object.keys(SHOP_TOPICS).map((topic) => [topic, new Set()]));
   private readonly subscriptions: Subscription[] = [];
+  private readonly feedTracer = new SubscriptionTracer();
 
   constructor(
     private readonly tokens: TokenService,
@@ -63,7 +66,7 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
           this.dropped.warn(`headers ${topic}`, `dropped a ${topic} event whose headers cannot be decoded`);
           return;
         }
-        this.broadcast(topic, msg.string(), correlationId);
+        this.feedTracer.run(msg, (trace) => this.broadcast(topic, msg.string(), correlationId, trace));
       };
       this.subscriptions.push(nc.subscribe(`${this.client.options.subjectPrefix}${subject}`, { callback }));
     }
@@ -108,7 +111,7 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
     return typeof exp !== 'number' || exp * 1000 <= Date.now();
   }
 
-  private broadcast(topic: string, body: string, correlationId: string | undefined): void {
+  private broadcast(topic: string, body: string, correlationId: string | undefined, trace: TraceFields): void {
     let data: unknown;
     try {
       data = JSON.parse(body);
@@ -119,7 +122,7 @@ export class ShopEventsGateway implements OnApplicationBootstrap, OnGatewayConne
     // An owner topic's event goes only to the sockets of the customer it names.
     const ownerOnly = SHOP_TOPICS[topic]!.audience === 'owner';
     const owner = ownerOnly ? (data as { customer?: unknown } | null)?.customer : undefined;
-    const frame = JSON.stringify({ event: topic, data, correlationId: correlationId ?? null });
+    const frame = JSON.stringify({ event: topic, data, correlationId: correlationId ?? null, ...trace });
     for (const client of this.subscribers.get(topic) ?? []) {
       if (client.readyState !== client.OPEN) continue;
       // The token was checked when the socket opened; a feed outliving it would outlive its expiry.

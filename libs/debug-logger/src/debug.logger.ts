@@ -8,6 +8,9 @@ import { TimingQueue } from './timing.queue.js';
 import { redact } from './redact.js';
 import { sessionFile } from './session-files.js';
 
+/** Category names remembered as valid; more are still checked, only not remembered. */
+const MAX_KNOWN_CATEGORIES = 64;
+
 /** Level of an entry. */
 export type DebugLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -26,6 +29,7 @@ export class DebugLogger {
   private readonly startedAt = performance.now();
   private readonly encoder: EntryEncoder;
   private readonly timings = new TimingQueue();
+  private readonly categories = new Set<string>();
 
   constructor(readonly options: NormalizedDebugLoggerOptions) {
     this.encoder = new EntryEncoder(options.sessionId, options.service);
@@ -100,8 +104,13 @@ export class DebugLogger {
   }
 
   // A category names a file, so only lowercase names are taken; anything else goes to errors.
+  // Names already taken skip the pattern: timing entries pass here once per message.
   private checked(category: string): string {
-    if (CATEGORY_PATTERN.test(category)) return category;
+    if (this.categories.has(category)) return category;
+    if (CATEGORY_PATTERN.test(category)) {
+      if (this.categories.size < MAX_KNOWN_CATEGORIES) this.categories.add(category);
+      return category;
+    }
     this.logger.warn(`debug log category ${JSON.stringify(category)} is not a lowercase name; written to errors`);
     return DebugCategory.ERRORS;
   }

@@ -10,7 +10,7 @@ import type { NatsRoute } from './nats-routes.js';
 import { ERROR_MESSAGE_HEADER, ERROR_STATUS_HEADER } from './nats-transport.constants.js';
 import type { RefusalLog } from './refusal.log.js';
 import { logInternalFailure } from './wire/internal-failure.log.js';
-import { decodePayload, encodePayload } from './wire/json.codec.js';
+import { decodePayload, encodePayload, utf8 } from './wire/json.codec.js';
 import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
 import { REFUSAL_CODES } from './wire/refusal-codes.js';
 import { INTERNAL_ERROR_CODE, isConvertedWireError, statusOfWireError, toWireError, toWireErrorAfterFilters, type WireError } from './wire/wire-error.js';
@@ -59,12 +59,12 @@ export class RequestReplies {
       const h = natsHeaders();
       h.set(ERROR_STATUS_HEADER, String(statusOfWireError(wire)));
       h.set(ERROR_MESSAGE_HEADER, wire.message.replace(/[\r\n]+/g, ' '));
-      return msg.respond(JSON.stringify(wire), { headers: h });
+      return msg.respond(utf8(JSON.stringify(wire)), { headers: h });
     });
   }
 
   private answerResult(msg: Msg, result: unknown): WireError | undefined {
-    let body: Uint8Array | string;
+    let body: Uint8Array;
     try {
       body = encodePayload(result);
     } catch (error) {

@@ -43,8 +43,9 @@ describe('json codec', () => {
       expect(encodePayload(undefined)).toHaveLength(0);
     });
 
-    it('encodes values as JSON text', () => {
-      expect(encodePayload({ a: 1 })).toBe('{"a":1}');
+    it('encodes values as JSON text in UTF-8 bytes', () => {
+      expect(Buffer.from(encodePayload({ a: 1, name: 'Zoë' })).toString('utf8')).toBe('{"a":1,"name":"Zoë"}');
+      expect(encodePayload({ a: 1 })).toBeInstanceOf(Uint8Array);
     });
 
     it('refuses a value JSON cannot carry', () => {

@@ -38,11 +38,12 @@ describe('wire decoding (properties)', () => {
   it('decodes what it encodes, for any JSON value within the limits', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
-        const text = encodePayload(value) as string;
+        const bytes = encodePayload(value);
+        const text = Buffer.from(bytes).toString('utf8');
         fc.pre(!text.includes('__proto__') && !/"constructor":[[{]/.test(text));
         let decoded: unknown;
         try {
-          decoded = decodePayload(encoder.encode(text), 'fuzz', limits);
+          decoded = decodePayload(bytes, 'fuzz', limits);
         } catch (error) {
           // Only a breached limit may refuse a well-formed value.
           expect(error).toBeInstanceOf(ValidationError);

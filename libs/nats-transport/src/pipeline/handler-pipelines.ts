@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { ExternalContextCreator, MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { ExternalContextCreator, HttpAdapterHost, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { ListenerMetadataExplorer } from '@nestjs/microservices/listener-metadata-explorer.js';
 import { NatsServer } from '../nats.server.js';
 import { compileHandler } from './compiled-handler.js';
@@ -9,16 +9,23 @@ import { HandlerPartsResolver } from './handler-parts.resolver.js';
  * Gives each `NatsServer` of the application its handlers' pipelines compiled at boot, so a
  * message costs what its guards, pipes and handler cost rather than Nest's per-call setup.
  * Runs when the module initializes, after Nest registered the handlers and before the server
- * listens. A handler it cannot compile (request-scoped, with interceptors) keeps Nest's own.
+ * listens. A handler it cannot compile (request-scoped, with interceptors) keeps Nest's own,
+ * and so do all handlers of a hybrid HTTP app.
  */
 @Injectable()
 export class HandlerPipelines implements OnModuleInit {
   constructor(
     @Inject(ModulesContainer) private readonly modules: ModulesContainer,
     @Inject(ExternalContextCreator) private readonly external: ExternalContextCreator,
+    @Inject(HttpAdapterHost) private readonly http: HttpAdapterHost,
   ) {}
 
   onModuleInit(): void {
+    // A hybrid app's transport may have an ApplicationConfig of its own (`connectMicroservice`
+    // without `inheritAppConfig`), which Nest builds its handlers from and the container does
+    // not reach: compiling from the app's would add the app's global enhancers and drop its own.
+    // A plain microservice has none: NestFactory sets it to null, a testing module leaves it undefined.
+    if (this.http.httpAdapter) return;
     const servers = this.natsServers();
     if (servers.length === 0) return;
     const resolver = HandlerPartsResolver.from(this.external);

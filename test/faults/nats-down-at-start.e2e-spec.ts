@@ -15,6 +15,9 @@ describe('fault: NATS down when the service and its callers start', () => {
     const port = await freePort();
     const url = `nats://127.0.0.1:${port}`;
     const ledger = new Ledger('nats-down-at-start', { allowedErrors: ['TransportError', 'NoRespondersError'], fastErrorMs: 500, effectOnOk: true });
+    // Requests wait for the service, which answers the first of them as soon as it subscribes.
+    RecordController.defaultEffect = (id) => ledger.effect(id);
+    cleanup.push(async () => (RecordController.defaultEffect = () => undefined));
     // The service waits for NATS, retrying with a doubling delay; it is not started yet.
     const starting = createTestApp({
       nats: { service: 'ledger', servers: url, connectRetry: { initialDelayMs: 100, maxDelayMs: 400, maxWaitMs: 20_000 } },
@@ -29,8 +32,7 @@ describe('fault: NATS down when the service and its callers start', () => {
     await waitUntil(() => ledger.settled >= 300, 10_000);
     const nats = await NatsServerProcess.start({ port, jetstream: false });
     cleanup.push(() => nats.stop());
-    const service = await starting;
-    service.app.get(RecordController).effect = (id) => ledger.effect(id);
+    await starting;
     const readyAfter = ledger.settled;
     await load;
     ledger.note('settled_before_ready', readyAfter);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { NatsClient, NatsServer, NatsTransportModule, Rpc } from '@cliffracer/nats-transport';
+import { createHttpService, HttpFrontDoorModule } from '@cliffracer/http';
+import { NatsClient, NatsServer, NatsServerRef, NatsTransportModule, Rpc } from '@cliffracer/nats-transport';
 import { ensureNats, type NatsEndpoint, uniquePrefix } from '@cliffracer/testing';
 import { type CanActivate, Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -78,6 +79,53 @@ describe('compiled handler pipelines in a hybrid HTTP app', () => {
     // Without the app's RpcErrorFilter, Nest's own Forbidden reply reaches the caller as an internal error.
     await expect(client.call('hybrid', 'hello')).rejects.toMatchObject({ code: 'INTERNAL' });
     expect(guard.asked).toBe(1);
+  });
+});
+
+describe('compiled handler pipelines in a hybrid app whose transport shares its config', () => {
+  it('compiles them, and the app\'s global guard applies as in Nest\'s pipeline', async () => {
+    const nats = await ensureNats();
+    const options = { service: 'shared', servers: nats.url, subjectPrefix: uniquePrefix() };
+    @Module({ imports: [NatsTransportModule.forRoot(options)], controllers: [HybridController] })
+    class SharedModule {}
+    const guard = new DenyGuard();
+    const server = new NatsServer(options);
+    const app = await NestFactory.create<NestFastifyApplication>(SharedModule, new FastifyAdapter(), { logger: false });
+    try {
+      app.useGlobalGuards(guard);
+      server.sharesAppConfig = true;
+      app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+      await app.init();
+      await app.startAllMicroservices();
+      const routes = (server as unknown as { routes: RouteView[] }).routes;
+      expect(routes.every((r) => r.invoke !== r.handler)).toBe(true);
+      await expect(app.get(NatsClient).call('shared', 'hello')).rejects.toMatchObject({ message: 'Forbidden resource' });
+      expect(guard.asked).toBe(1);
+    } finally {
+      await app.close();
+      await nats.release();
+    }
+  });
+
+  it('compiles the handlers of a service made by createHttpService, once its modules initialize', async () => {
+    const nats = await ensureNats();
+    const options = { service: 'door', servers: nats.url, subjectPrefix: uniquePrefix() };
+    @Module({ imports: [NatsTransportModule.forRoot(options), HttpFrontDoorModule.forRoot({ service: 'door' })], controllers: [HybridController] })
+    class DoorModule {}
+    const app = await createHttpService(DoorModule, options, { logger: false });
+    try {
+      // The order services start in: the transport listens before the app's modules initialize.
+      await app.startAllMicroservices();
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const server = app.get(NatsServerRef).get();
+      const routes = (server as unknown as { routes: RouteView[] }).routes;
+      expect(routes.length).toBeGreaterThan(0);
+      expect(routes.every((r) => r.invoke !== r.handler)).toBe(true);
+      await expect(app.get(NatsClient).call('door', 'hello')).resolves.toBe('hello');
+    } finally {
+      await app.close();
+      await nats.release();
+    }
   });
 });
 

@@ -63,6 +63,7 @@ export async function createHttpService(
   options.configure?.(app);
   const server = new NatsServer(natsOptions);
   attachNatsServer(app, server);
+  server.sharesAppConfig = true;
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   // HTTP bodies meet the limits of the service's NATS bodies.
   setupHttpFrontDoor(app, { payloadLimits: natsOptions.payloadLimits });

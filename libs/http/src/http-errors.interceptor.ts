@@ -1,5 +1,5 @@
 import { CorrelationContext } from '@cliffracer/correlation';
-import { INTERNAL_ERROR_CODE, statusOfWireError, toWireError } from '@cliffracer/nats-transport';
+import { INTERNAL_ERROR_CODE, RPC_TRANSPARENT, statusOfWireError, toWireError } from '@cliffracer/nats-transport';
 import { type CallHandler, type ExecutionContext, HttpException, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
 
@@ -22,6 +22,8 @@ const GATEWAY_STATUS: Record<string, number> = {
 @Injectable()
 export class HttpErrorsInterceptor implements NestInterceptor {
   private readonly logger = new Logger('HttpErrors');
+  /** It leaves RPC messages alone: compiled handler pipelines of a hybrid service need not run it. */
+  readonly [RPC_TRANSPARENT] = true;
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();

@@ -78,7 +78,7 @@ export type { TraceFields } from './tracing/subscription.tracer.js';
 export { MIN_NATS_SERVER_VERSION } from './server-version.js';
 export { RpcErrorFilter } from './rpc-error.filter.js';
 export { RpcValidationPipe } from './rpc-validation.pipe.js';
-export { NEEDS_ASYNC } from './pipeline/sync-pipe.js';
+export { NEEDS_ASYNC, RPC_TRANSPARENT } from './pipeline/sync-pipe.js';
 export type { SyncPipe } from './pipeline/sync-pipe.js';
 export { HandlerPipelines } from './pipeline/handler-pipelines.js';
 export { withDeadline } from './handler-invoker.js';

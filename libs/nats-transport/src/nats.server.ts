@@ -66,6 +66,12 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   /** Handlers running now: shutdown waits for them. */
   readonly inFlight = new InFlightRegistry();
   readonly options: NormalizedNatsTransportOptions;
+  /**
+   * True when the microservice shares its HTTP app's ApplicationConfig (`connectMicroservice`
+   * with `inheritAppConfig`, as `createHttpService` connects it): its handlers' pipelines are
+   * then compiled in a hybrid app too.
+   */
+  sharesAppConfig = false;
   private readonly events = new EventEmitter();
   private nc?: NatsConnection;
   private js?: JetStreamClient;
@@ -111,13 +117,15 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
    */
   useCompiledHandler(pattern: unknown, isEventHandler: boolean, handler: (data: unknown, context: unknown) => unknown): void {
     this.compiled.set(`${isEventHandler ? 'event' : 'rpc'} ${this.normalizePattern(pattern as string)}`, handler);
+    // A hybrid app may start its microservice before its modules initialize: the server already
+    // listens, and its routes take the pipeline from the next message on (the same answers).
+    this.useCompiled(this.routes);
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const routes = buildRoutes(this.messageHandlers, this.options);
-      const compiled = this.compiledHandlers();
-      for (const route of routes) route.invoke = compiled.get(route.handler) ?? route.handler;
+      this.useCompiled(routes);
       for (const route of routes) {
         // A handler with `@Rpc({ maxConcurrent })` gets a compartment of its own; the others share the service's.
         if (route.kind === 'rpc') route.bulkhead = route.concurrency ? this.requestSlots.forHandler(route.concurrency) : this.requestSlots;
@@ -300,6 +308,11 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private handled(route: NatsRoute, subject: string, correlationId: string, startedAt: number, failure: WireError | undefined): void {
     route.stats?.record(startedAt, failure);
     if (handledChannel.hasSubscribers) this.reportHandled(route, subject, correlationId, startedAt, failure);
+  }
+
+  private useCompiled(routes: NatsRoute[]): void {
+    const compiled = this.compiledHandlers();
+    for (const route of routes) route.invoke = compiled.get(route.handler) ?? route.handler;
   }
 
   // Several event handlers on one pattern stay on Nest's chain, which gives each the event.

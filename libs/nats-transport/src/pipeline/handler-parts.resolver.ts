@@ -15,6 +15,7 @@ import { RpcContextCreator } from '@nestjs/microservices/context/rpc-context-cre
 import { DEFAULT_CALLBACK_METADATA } from '@nestjs/microservices/context/rpc-metadata-constants.js';
 import type { Observable } from 'rxjs';
 import type { CompiledParam, HandlerParts } from './compiled-handler.js';
+import { RPC_TRANSPARENT } from './sync-pipe.js';
 
 /** A parameter as Nest's RPC context creator describes it. */
 interface NestParam {
@@ -35,8 +36,9 @@ interface ExceptionsHandler {
  * Resolves, once per handler, what Nest's microservice pipeline would resolve for it: its
  * guards, pipes and parameters, and its exception filters, with the same context creators
  * Nest uses (global, module, class and method enhancers, `APP_*` providers included).
- * Returns `undefined` for what only Nest's own pipeline runs: handlers with interceptors, and
- * applications with pre-request hooks.
+ * Returns `undefined` for what only Nest's own pipeline runs: handlers with interceptors (but
+ * those marked `RPC_TRANSPARENT`, which leave RPC messages alone), and applications with
+ * pre-request hooks.
  */
 export class HandlerPartsResolver {
   private readonly guards: GuardsContextCreator;
@@ -72,7 +74,8 @@ export class HandlerPartsResolver {
   resolve(instance: object, methodKey: string, moduleKey: string, isEventHandler: boolean, reportUnhandled: boolean): HandlerParts | undefined {
     const callback = (instance as Record<string, (...args: unknown[]) => unknown>)[methodKey]!;
     if (this.hasPreRequestHooks) return undefined;
-    if (this.interceptors.create(instance as never, callback, moduleKey, STATIC_CONTEXT).length > 0) return undefined;
+    const interceptors = this.interceptors.create(instance as never, callback, moduleKey, STATIC_CONTEXT);
+    if (interceptors.some((interceptor) => (interceptor as { [RPC_TRANSPARENT]?: boolean })[RPC_TRANSPARENT] !== true)) return undefined;
     const guards = this.guards.create(instance as never, callback, moduleKey, STATIC_CONTEXT) as CanActivate[];
     const pipes = this.pipes.create(instance as never, callback, moduleKey, STATIC_CONTEXT) as PipeTransform[];
     const exceptions = this.filters.create(instance as never, callback as never, moduleKey) as unknown as ExceptionsHandler;

@@ -10,7 +10,7 @@ import { HandlerPartsResolver } from './handler-parts.resolver.js';
  * message costs what its guards, pipes and handler cost rather than Nest's per-call setup.
  * Runs when the module initializes, after Nest registered the handlers and before the server
  * listens. A handler it cannot compile (request-scoped, with interceptors) keeps Nest's own,
- * and so do all handlers of a hybrid HTTP app.
+ * and so do all handlers of a hybrid HTTP app whose transport has a config of its own.
  */
 @Injectable()
 export class HandlerPipelines implements OnModuleInit {
@@ -24,9 +24,11 @@ export class HandlerPipelines implements OnModuleInit {
     // A hybrid app's transport may have an ApplicationConfig of its own (`connectMicroservice`
     // without `inheritAppConfig`), which Nest builds its handlers from and the container does
     // not reach: compiling from the app's would add the app's global enhancers and drop its own.
-    // A plain microservice has none: NestFactory sets it to null, a testing module leaves it undefined.
-    if (this.http.httpAdapter) return;
-    const servers = this.natsServers();
+    // Only a server known to share the app's (`sharesAppConfig`, as `createHttpService` sets) is
+    // compiled there. A plain microservice has no HTTP adapter: null from NestFactory, undefined
+    // in a testing module.
+    const hybrid = Boolean(this.http.httpAdapter);
+    const servers = this.natsServers().filter((server) => !hybrid || server.sharesAppConfig);
     if (servers.length === 0) return;
     const resolver = HandlerPartsResolver.from(this.external);
     if (resolver === undefined) return;

@@ -116,7 +116,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
    * guards, pipes and filters of the handler (see `HandlerPipelines`), instead of Nest's own.
    */
   useCompiledHandler(pattern: unknown, isEventHandler: boolean, handler: (data: unknown, context: unknown) => unknown): void {
-    this.compiled.set(`${isEventHandler ? 'event' : 'rpc'} ${this.normalizePattern(pattern as string)}`, handler);
+    this.compiled.set(compiledKey(isEventHandler, this.normalizePattern(pattern as string)), handler);
     // A hybrid app may start its microservice before its modules initialize: the server already
     // listens, and its routes take the pipeline from the next message on (the same answers).
     this.useCompiled(this.routes);
@@ -319,7 +319,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   private compiledHandlers(): Map<MessageHandler, MessageHandler> {
     const invokers = new Map<MessageHandler, MessageHandler>();
     for (const [pattern, handler] of this.messageHandlers) {
-      const compiled = this.compiled.get(`${handler.isEventHandler ? 'event' : 'rpc'} ${pattern}`);
+      const compiled = this.compiled.get(compiledKey(handler.isEventHandler === true, pattern));
       if (compiled !== undefined && !(handler.isEventHandler && handler.next)) invokers.set(handler, compiled as MessageHandler);
     }
     return invokers;
@@ -350,4 +350,9 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     };
     handledChannel.publish(report);
   }
+}
+
+/** Where a compiled pipeline is kept: an RPC and an event handler may share a pattern. */
+function compiledKey(isEventHandler: boolean, pattern: string): string {
+  return `${isEventHandler ? 'event' : 'rpc'} ${pattern}`;
 }

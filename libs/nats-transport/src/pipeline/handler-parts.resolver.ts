@@ -15,7 +15,7 @@ import { RpcContextCreator } from '@nestjs/microservices/context/rpc-context-cre
 import { DEFAULT_CALLBACK_METADATA } from '@nestjs/microservices/context/rpc-metadata-constants.js';
 import type { Observable } from 'rxjs';
 import type { CompiledParam, HandlerParts } from './compiled-handler.js';
-import { RPC_TRANSPARENT } from './sync-pipe.js';
+import { RPC_TRANSPARENT } from './rpc-transparent.js';
 
 /** A parameter as Nest's RPC context creator describes it. */
 interface NestParam {

@@ -10,10 +10,3 @@ export const NEEDS_ASYNC: unique symbol = Symbol('needs-async');
 export interface SyncPipe {
   transformSync(value: unknown, metadata: ArgumentMetadata): unknown;
 }
-
-/**
- * Marks an interceptor that hands RPC messages on untouched (`intercept` returns
- * `next.handle()` for any context but its own, as `HttpErrorsInterceptor` does for HTTP):
- * compiled handler pipelines leave it out instead of falling back to Nest's.
- */
-export const RPC_TRANSPARENT: unique symbol = Symbol.for('cliffracer.rpc-transparent');

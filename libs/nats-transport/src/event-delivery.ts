@@ -1,6 +1,6 @@
 import { SdkTracer } from '@cliffracer/correlation';
 import type { LoggerService } from '@nestjs/common';
-import { NatsContext } from '@nestjs/microservices';
+import { MessageNatsContext } from './message-nats.context.js';
 import type { Span } from '@opentelemetry/api';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
@@ -110,7 +110,7 @@ export class EventDelivery {
       return wire;
     }
     // A handler that finished at once costs no promise: each costs async-hook calls under the correlation context.
-    const handled = invokeNow(route.invoke, payload, new NatsContext([msg.subject, msg.headers]));
+    const handled = invokeNow(route.invoke, payload, new MessageNatsContext(msg));
     if (!isThenable(handled)) return undefined;
     return handled.then(
       () => undefined,

@@ -1,7 +1,7 @@
 import { CORRELATION_ID_HEADER, CorrelationContext, SdkTracer } from '@cliffracer/correlation';
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { from, type Observable } from 'rxjs';
@@ -31,6 +31,7 @@ import { ErrorRebuilder } from './wire/error-rebuilder.js';
 import { decodePayload, encodePayload } from './wire/json.codec.js';
 import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
 import { type CallerHeaderList, checkCallerHeaders } from './wire/caller-headers.js';
+import { OutgoingHeaders } from './wire/outgoing-headers.js';
 import { internalWireError, isWireError } from './wire/wire-error.js';
 
 /** Options of one call. */
@@ -307,7 +308,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   // The caller's headers go first: the framework's own, set after them, are the ones that count
   // (the caller's were checked not to name any of them).
   private outgoingHeaders(forward: boolean, caller?: CallerHeaderList) {
-    const h = natsHeaders();
+    const h = new OutgoingHeaders();
     if (caller !== undefined) for (const [name, value] of caller) h.append(name, value);
     h.set(CORRELATION_ID_HEADER, CorrelationContext.currentOrNewId());
     const forwarded = forward ? CorrelationContext.forwardedHeaders() : undefined;

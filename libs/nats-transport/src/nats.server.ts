@@ -1,4 +1,4 @@
-import { acceptCorrelationId, CORRELATION_ID_HEADER, CorrelationContext, SdkTracer } from '@cliffracer/correlation';
+import { acceptCorrelationId, CorrelationContext, SdkTracer } from '@cliffracer/correlation';
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
@@ -35,7 +35,7 @@ import { RequestReplies } from './request-replies.js';
 import { warnIfServerTooOld } from './server-version.js';
 import { NATS_TRACER_NAME } from './tracing/messaging-attributes.js';
 import { traceHandling } from './tracing/handling.trace.js';
-import { headerFault } from './wire/message-headers.js';
+import { readIncomingHeaders } from './wire/message-headers.js';
 import { toWireError, type WireError } from './wire/wire-error.js';
 
 /** A subscription or durable consumer of the server, as tools show it. */
@@ -279,12 +279,12 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
    * `work` resolves the failure it answered with, if any, for the diagnostics report.
    */
   private handleTracked(route: NatsRoute, msg: Msg | JsMsg, work: () => MaybePromise<WireError | undefined>): void {
-    const fault = headerFault(msg, msg.subject);
-    if (fault !== undefined) {
-      this.refuse(route, msg, fault);
+    const incoming = readIncomingHeaders(msg, msg.subject);
+    if (incoming.fault !== undefined) {
+      this.refuse(route, msg, incoming.fault);
       return;
     }
-    const correlationId = acceptCorrelationId(msg.headers?.get(CORRELATION_ID_HEADER));
+    const correlationId = acceptCorrelationId(incoming.correlationId);
     const startedAt = performance.now();
     // Without an OpenTelemetry SDK no span is made and no trace header read.
     const tracer = this.tracer.current();

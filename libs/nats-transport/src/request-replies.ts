@@ -1,6 +1,6 @@
 import { CliffracerError } from '@cliffracer/common';
 import type { LoggerService } from '@nestjs/common';
-import { NatsContext } from '@nestjs/microservices';
+import { MessageNatsContext } from './message-nats.context.js';
 import { headers as natsHeaders, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { RpcTimeoutError } from './errors/rpc-timeout.error.js';
 import { invokeNow, withDeadline } from './handler-invoker.js';
@@ -40,7 +40,7 @@ export class RequestReplies {
   answer(route: NatsRoute, msg: Msg, timeoutMs = route.timeoutMs): MaybePromise<WireError | undefined> {
     let answered: MaybePromise<unknown>;
     try {
-      answered = invokeNow(route.invoke, decodePayload(msg.data, msg.subject, route.limits), new NatsContext([msg.subject, msg.headers]));
+      answered = invokeNow(route.invoke, decodePayload(msg.data, msg.subject, route.limits), new MessageNatsContext(msg));
     } catch (error) {
       return this.answerFailure(msg, error);
     }

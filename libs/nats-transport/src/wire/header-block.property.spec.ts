@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { MsgHdrsImpl } from '@nats-io/nats-core/internal';
+import { headerValueIn } from './header-block.js';
+
+const NAME = 'X-Correlation-ID';
+const nameBytes = Buffer.from(NAME, 'latin1');
+
+/** Header lines: well-formed ones, the correlation header, and arbitrary bytes (spaces, CR, LF, UTF-8, colons). */
+const line = fc.oneof(
+  { arbitrary: fc.tuple(fc.stringMatching(/^[A-Za-z0-9-]{1,10}$/), fc.string({ maxLength: 20 })).map(([n, v]) => `${n}:${v}`), weight: 4 },
+  { arbitrary: fc.string({ maxLength: 40 }).map((v) => `${NAME}: ${v}`), weight: 3 },
+  fc.constantFrom(`x-correlation-id: lower`, `${NAME}:\t spaced \t`, `${NAME}:`, 'No colon here', ':empty-name', 'Bad Name: v', 'A: b\nc', 'A: b\rc'),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+);
+const block = fc.tuple(
+  fc.oneof({ arbitrary: fc.constant('NATS/1.0'), weight: 6 }, fc.constantFrom('NATS/1.0 503', 'NATS/1.0 408 Timeout', 'NATS/1.1', '')),
+  fc.array(line, { maxLength: 5 }),
+  fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, fc.constant(false)),
+).map(
+  ([status, lines, closed]) => Buffer.from(`${[status, ...lines].join('\r\n')}${closed ? '\r\n\r\n' : ''}`, 'utf8'),
+);
+
+describe('headerValueIn', () => {
+  it('vouches only for blocks nats.js decodes without throwing, and reads what MsgHdrs.get reads', () => {
+    let vouched = 0;
+    fc.assert(
+      fc.property(block, (bytes) => {
+        const value = headerValueIn(bytes, bytes.length, nameBytes);
+        if (value === undefined) return;
+        vouched += 1;
+        const decoded = MsgHdrsImpl.decode(bytes);
+        expect(value).toBe(decoded.get(NAME));
+      }),
+      { numRuns: 3000 },
+    );
+    // The property says something only if many blocks were read here, not all left to nats.js.
+    expect(vouched).toBeGreaterThan(300);
+  });
+
+  it('reads plain blocks itself: the first value by exact name, trimmed; empty when absent', () => {
+    const read = (text: string) => headerValueIn(Buffer.from(text), Buffer.byteLength(text), nameBytes);
+    expect(read(`NATS/1.0\r\n${NAME}: abc-1\r\n\r\n`)).toBe('abc-1');
+    expect(read(`NATS/1.0\r\nA: 1\r\n${NAME}:  first \r\n${NAME}: second\r\n\r\n`)).toBe('first');
+    expect(read(`NATS/1.0\r\nx-correlation-id: other\r\n\r\n`)).toBe('');
+    expect(read('NATS/1.0\r\n\r\n')).toBe('');
+  });
+
+  it('leaves to nats.js what it does not vouch for: a status line, a space in a name, a bare LF or CR, a line without a colon, a cut block', () => {
+    const read = (text: string) => headerValueIn(Buffer.from(text), Buffer.byteLength(text), nameBytes);
+    expect(read('NATS/1.0 503\r\n\r\n')).toBeUndefined();
+    expect(read('NATS/1.0\r\nBad Name: v\r\n\r\n')).toBeUndefined();
+    expect(read(`NATS/1.0\r\n${NAME}: a\nb\r\n\r\n`)).toBeUndefined();
+    expect(read(`NATS/1.0\r\n${NAME}: a\rb\r\n\r\n`)).toBeUndefined();
+    expect(read('NATS/1.0\r\nno colon\r\n\r\n')).toBeUndefined();
+    expect(read(`NATS/1.0\r\n${NAME}: cut`)).toBeUndefined();
+    expect(read('\ufeffNATS/1.0\r\n\r\n')).toBeUndefined();
+  });
+
+  it('reads within the given end, not past it', () => {
+    const bytes = Buffer.from(`NATS/1.0\r\n${NAME}: id-1\r\n\r\n{"body":1}`);
+    expect(headerValueIn(bytes, bytes.length - '{"body":1}'.length, nameBytes)).toBe('id-1');
+  });
+});

@@ -3,9 +3,9 @@
 import 'reflect-metadata';
 import { runLoad } from './load.js';
 import type { ClientCommand, ClientReply } from './client-channel.js';
-import { CLIFFRACER_DEBUG, SYSTEMS } from './systems.js';
+import { CLIFFRACER_DEBUG, CLIFFRACER_DEBUG_EVERY, SYSTEMS } from './systems.js';
 
-const system = [...SYSTEMS, CLIFFRACER_DEBUG].find((s) => s.name === process.env.BENCH_SYSTEM);
+const system = [...SYSTEMS, CLIFFRACER_DEBUG, CLIFFRACER_DEBUG_EVERY].find((s) => s.name === process.env.BENCH_SYSTEM);
 if (system === undefined) throw new Error(`no bench system named ${JSON.stringify(process.env.BENCH_SYSTEM)}`);
 const client = await system.client(process.env.NATS_URL!, process.env.BENCH_PREFIX!);
 let steady: { running: boolean; answered: number; workers: Promise<unknown> } | undefined;

@@ -28,14 +28,14 @@ interface SteadyLoad {
  * each off window and its on window see the same machine. Noise from other processes, which
  * would swamp a few percent between two separate runs, falls on both sides alike.
  */
-export async function measureDebugLoggerCost(service: RunningSystem): Promise<CostPair[]> {
+export async function measureDebugLoggerCost(service: RunningSystem, concurrencies: readonly number[] = BENCH.concurrencies, label = ''): Promise<CostPair[]> {
   const pairs: CostPair[] = [];
-  for (const concurrency of BENCH.concurrencies) {
-    process.stderr.write(`debug logger cost: ${concurrency} in flight...\n`);
-    pairs.push(...(await alternate(service, `rpc, ${concurrency} in flight`, await requestLoad(service, concurrency))));
+  for (const concurrency of concurrencies) {
+    process.stderr.write(`debug logger cost${label}: ${concurrency} in flight...\n`);
+    pairs.push(...(await alternate(service, `rpc, ${concurrency} in flight${label}`, await requestLoad(service, concurrency))));
   }
-  process.stderr.write('debug logger cost: events...\n');
-  pairs.push(...(await alternate(service, 'events', eventLoad(service))));
+  process.stderr.write(`debug logger cost${label}: events...\n`);
+  pairs.push(...(await alternate(service, `events${label}`, eventLoad(service))));
   await service.setDebugLogger(true);
   return pairs;
 }

@@ -85,8 +85,15 @@ const NEST: BenchSystem = {
 /** This transport as a service: @Rpc / @Event, correlation, a validation pipe. */
 export const CLIFFRACER: BenchSystem = { name: 'Cliffracer', server: 'servers/cliffracer.server.js', client: cliffracerClient };
 
-/** The same service with the debug logger writing every handler to disk. */
+/** The same service with the debug logger timing every handler to disk, sampled above its default rate. */
 export const CLIFFRACER_DEBUG: BenchSystem = { ...CLIFFRACER, name: 'Cliffracer + debug logger', env: { BENCH_DEBUG_LOGGER: 'true' } };
+
+/** The same with sampling off (`timingsPerSecond: 0`): an entry written for every message. */
+export const CLIFFRACER_DEBUG_EVERY: BenchSystem = {
+  ...CLIFFRACER,
+  name: 'Cliffracer + debug logger, every entry',
+  env: { BENCH_DEBUG_LOGGER: 'true', BENCH_DEBUG_TIMINGS_PER_SECOND: '0' },
+};
 
 /** Every system of the main tables, the ceiling first. */
 export const SYSTEMS: BenchSystem[] = [RAW, RAW_DEFAULT, MOLECULER, NEST, CLIFFRACER];

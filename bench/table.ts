@@ -68,7 +68,7 @@ export function printMemoryTable(results: Map<string, MemoryResult>): void {
 export function printDebugLoggerCost(pairs: CostPair[]): void {
   if (pairs.length === 0) return;
   const workloads = [...new Set(pairs.map((p) => p.workload))];
-  console.log(`\nDebug logger cost (on vs off, ${pairs.length / workloads.length} alternating window pairs each; target < 5%)\n`);
+  console.log(`\nDebug logger cost (on vs off, ${pairs.length / workloads.length} alternating window pairs each, sampled above timingsPerSecond unless "every entry"; targets: < 5% throughput, < 10% CPU)\n`);
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   const rows = workloads.map((workload) => {
     const mine = pairs.filter((p) => p.workload === workload);

@@ -39,9 +39,11 @@ class EchoController {
 
 const nats = { service: 'bench', servers: process.env.NATS_URL, subjectPrefix: prefix };
 
-// BENCH_DEBUG_LOGGER=true: the debug logger writes every handler to a session folder of its own.
+// BENCH_DEBUG_LOGGER=true: the debug logger times every handler into a session folder of its
+// own, sampling above its default rate unless BENCH_DEBUG_TIMINGS_PER_SECOND says otherwise.
 const debugDir = process.env.BENCH_DEBUG_LOGGER === 'true' ? await mkdtemp(join(tmpdir(), 'bench-debug-')) : undefined;
-const debugLogger = DebugLoggerModule.forRoot({ enabled: debugDir !== undefined, dir: debugDir, service: 'bench' });
+const timingsPerSecond = process.env.BENCH_DEBUG_TIMINGS_PER_SECOND === undefined ? undefined : Number(process.env.BENCH_DEBUG_TIMINGS_PER_SECOND);
+const debugLogger = DebugLoggerModule.forRoot({ enabled: debugDir !== undefined, dir: debugDir, service: 'bench', timingsPerSecond });
 
 @Module({ imports: [NatsTransportModule.forRoot(nats), debugLogger], controllers: [EchoController] })
 class BenchModule {}

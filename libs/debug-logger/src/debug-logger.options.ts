@@ -10,6 +10,7 @@ export const DEFAULT_DEBUG_LOGGER_OPTIONS = {
   errorBurstCount: 10,
   errorBurstWindowMs: 10000,
   redactFields: [] as string[],
+  timingsPerSecond: 1000,
 } as const;
 
 const MODULE = 'DebugLogger';
@@ -41,6 +42,9 @@ export function normalizeDebugLoggerOptions(
     if (!Number.isInteger(merged[key]) || merged[key] <= 0) {
       throw new InvalidOptionsError(MODULE, `${key} must be a positive whole number, got ${merged[key]}`);
     }
+  }
+  if (!Number.isInteger(merged.timingsPerSecond) || merged.timingsPerSecond < 0) {
+    throw new InvalidOptionsError(MODULE, `timingsPerSecond must be a whole number, 0 for no sampling, got ${merged.timingsPerSecond}`);
   }
   return merged;
 }

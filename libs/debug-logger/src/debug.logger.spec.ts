@@ -108,6 +108,59 @@ describe('DebugLogger', () => {
     });
   });
 
+  describe('sampling under heavy load', () => {
+    const timing = (i: number, failed = false) => ({ correlationId: `c${i}`, operation: 'orders.get', durationMs: 1, failed });
+
+    it('writes about timingsPerSecond of a burst, every failure, and one summary of what it left out', async () => {
+      const sampled = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir, service: 'orders', sessionId: '20260101_130000', timingsPerSecond: 50 }, {}));
+      let written = 0;
+      for (let i = 0; i < 2000; i += 1) {
+        const failed = i % 250 === 0;
+        if (sampled.admitTiming('rpc', 1, failed)) {
+          written += 1;
+          sampled.logTiming('rpc', 'rpc.handled', timing(i, failed));
+        }
+      }
+      await sampled.close();
+      const entries = await lines(sampled.fileOf('rpc'));
+      const handled = entries.filter((e) => e.msg === 'rpc.handled');
+      expect(handled).toHaveLength(written);
+      expect(written).toBeLessThanOrEqual(50 + 8);
+      expect(handled.filter((e) => e.success === false)).toHaveLength(8);
+      const [summary, ...more] = entries.filter((e) => e.msg === 'timings.sampled');
+      expect(more).toHaveLength(0);
+      expect(summary).toMatchObject({ skipped: 2000 - written, written, correlation_id: null, skipped_max_ms: 1 });
+    });
+
+    it('writes every entry with timingsPerSecond 0', async () => {
+      const every = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir, service: 'orders', sessionId: '20260101_140000', timingsPerSecond: 0 }, {}));
+      for (let i = 0; i < 2000; i += 1) if (every.admitTiming('events', 1, false)) every.logTiming('events', 'event.handled', timing(i));
+      await every.close();
+      expect(await lines(every.fileOf('events'))).toHaveLength(2000);
+    });
+
+    it('writes the summary of a window once it ends, without waiting for another entry', async () => {
+      const now = jest.spyOn(Date, 'now');
+      try {
+        now.mockReturnValue(1_000_000);
+        const sampled = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir, service: 'orders', sessionId: '20260101_150000', timingsPerSecond: 10, flushIntervalMs: 20 }, {}));
+        for (let i = 0; i < 100; i += 1) if (sampled.admitTiming('events', 1, false)) sampled.logTiming('events', 'event.handled', timing(i));
+        now.mockReturnValue(1_001_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const entries = await lines(sampled.fileOf('events'));
+        expect(entries.at(-1)).toMatchObject({ msg: 'timings.sampled', skipped: 90, written: 10, window_ms: 1000 });
+        await sampled.close();
+      } finally {
+        now.mockRestore();
+      }
+    });
+
+    it('refuses a negative or fractional timingsPerSecond', () => {
+      expect(() => normalizeDebugLoggerOptions({ timingsPerSecond: -1 }, {})).toThrow(/timingsPerSecond/);
+      expect(() => normalizeDebugLoggerOptions({ timingsPerSecond: 1.5 }, {})).toThrow(/timingsPerSecond/);
+    });
+  });
+
   describe('close', () => {
     it('writes what is buffered, and a later entry opens the file again', async () => {
       logger.log('rpc', 'first');

@@ -5,6 +5,8 @@ import type { NormalizedDebugLoggerOptions } from './interfaces/debug-logger-opt
 import { EntryEncoder, type TimingEntry } from './entry.encoder.js';
 import { JsonlWriter } from './jsonl.writer.js';
 import { TimingQueue } from './timing.queue.js';
+import { type SampledWindow, TimingSampler } from './timing.sampler.js';
+import { round } from './round.js';
 import { redact } from './redact.js';
 import { sessionFile } from './session-files.js';
 
@@ -30,6 +32,7 @@ export class DebugLogger {
   private readonly encoder: EntryEncoder;
   private readonly timings = new TimingQueue();
   private readonly categories = new Set<string>();
+  private readonly samplers = new Map<string, TimingSampler>();
 
   constructor(readonly options: NormalizedDebugLoggerOptions) {
     this.encoder = new EntryEncoder(options.sessionId, options.service);
@@ -41,7 +44,10 @@ export class DebugLogger {
         // The gap is marked in the file itself, where whoever reads it will look.
         if (resumed) this.log(category, 'log.dropped', { dropped_lines: lines }, 'warn');
       },
-      beforeFlush: () => this.encodeTimings(),
+      beforeFlush: () => {
+        this.endSamplingWindows();
+        this.encodeTimings();
+      },
     });
   }
 
@@ -63,6 +69,23 @@ export class DebugLogger {
   }
 
   /**
+   * Whether a timing entry of `category` is to be written, asked before it is made: above
+   * `timingsPerSecond` entries a second, normal ones are sampled (`TimingSampler`); `keep`
+   * (a failed or slow one) is always written. Left-out entries are summed up in a
+   * `timings.sampled` entry of the category once their second ends.
+   */
+  admitTiming(category: string, durationMs: number, keep: boolean): boolean {
+    if (this.writer === undefined) return false;
+    const perSecond = this.options.timingsPerSecond;
+    if (perSecond === 0) return true;
+    const now = Date.now();
+    let sampler = this.samplers.get(category);
+    if (sampler === undefined) this.samplers.set(category, (sampler = new TimingSampler(perSecond, now)));
+    else if (sampler.ended(now)) this.writeSampled(category, sampler.roll(now));
+    return sampler.admit(durationMs, keep);
+  }
+
+  /**
    * For the framework's own timing entries (handlers, calls, timers), whose fields are known
    * and hold no secrets: no redaction walk, and the encoding is batched, as this runs per
    * message. The entry keeps the time it was logged at.
@@ -74,6 +97,21 @@ export class DebugLogger {
     else writer.schedule();
   }
 
+  // At each flush: a window that ended with no entry since writes its summary now, and one
+  // still leaving entries out keeps a flush coming, so its summary is never held back long.
+  private endSamplingWindows(): void {
+    const now = Date.now();
+    for (const [category, sampler] of this.samplers) {
+      if (sampler.ended(now)) this.writeSampled(category, sampler.roll(now));
+      if (sampler.pending) this.writer!.schedule();
+    }
+  }
+
+  // The summary belongs to no request: it carries no correlation ID, whatever context it is written in.
+  private writeSampled(category: string, window: SampledWindow | undefined): void {
+    if (window !== undefined) this.write(category, 'timings.sampled', { ...window }, 'info', null);
+  }
+
   // Runs before every write of another entry and every flush, so files keep arrival order.
   private encodeTimings(): void {
     const writer = this.writer!;
@@ -83,12 +121,12 @@ export class DebugLogger {
     });
   }
 
-  private write(category: string, msg: string, fields: Record<string, unknown>, level: DebugLevel): void {
+  private write(category: string, msg: string, fields: Record<string, unknown>, level: DebugLevel, correlation?: null): void {
     const writer = this.writer;
     if (writer === undefined) return;
     category = this.checked(category);
     this.encodeTimings();
-    const correlationId = (fields.correlationId as string | undefined) ?? CorrelationContext.currentId() ?? null;
+    const correlationId = correlation === null ? null : ((fields.correlationId as string | undefined) ?? CorrelationContext.currentId() ?? null);
     const safe = redact(fields, this.options.redactFields) as Record<string, unknown>;
     const out = writer.out(category);
     const mark = out.size;
@@ -150,6 +188,9 @@ export class DebugLogger {
 
   /** Writes what is buffered and closes the files (at shutdown); a later entry opens them again. */
   async close(): Promise<void> {
+    // The window cut short by the close still says what it left out.
+    for (const [category, sampler] of this.samplers) if (sampler.pending) this.writeSampled(category, sampler.roll(Date.now()));
+    this.samplers.clear();
     await this.writer?.close();
   }
 
@@ -157,8 +198,4 @@ export class DebugLogger {
   uptimeMs(): number {
     return Math.round(performance.now() - this.startedAt);
   }
-}
-
-export function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }

@@ -93,10 +93,11 @@ export class JsonlWriter {
     return entry;
   }
 
+  // The timer is cleared first: what `beforeFlush` writes or schedules gets a flush of its own.
   private flushAll(): void {
-    this.hooks.beforeFlush();
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.hooks.beforeFlush();
     for (const entry of this.categories.values()) flushCategory(entry);
   }
 

@@ -1,5 +1,6 @@
 import { DebugCategory, StressSeverity } from './debug-logger.constants.js';
-import { round, type DebugLogger } from './debug.logger.js';
+import type { DebugLogger } from './debug.logger.js';
+import { round } from './round.js';
 
 /** What kind of work a sample is: a handled RPC or event, or a client call. */
 export type WorkKind = 'rpc' | 'event' | 'call';
@@ -25,9 +26,13 @@ export class StressDetector {
 
   constructor(private readonly debug: DebugLogger) {}
 
+  /** True for work slower than `slowRatio` of its timeout: a stress entry, and a timing always written. */
+  isSlow(sample: Pick<WorkSample, 'durationMs' | 'timeoutMs'>): boolean {
+    return sample.durationMs > sample.timeoutMs * this.debug.options.slowRatio;
+  }
+
   work(kind: WorkKind, sample: WorkSample): void {
-    const { slowRatio } = this.debug.options;
-    if (sample.durationMs > sample.timeoutMs * slowRatio) {
+    if (this.isSlow(sample)) {
       const severity = sample.durationMs >= sample.timeoutMs ? StressSeverity.CRITICAL : StressSeverity.WARNING;
       this.debug.stress(kind === 'call' ? 'slow_call' : 'slow_handler', severity, {
         correlationId: sample.correlationId,

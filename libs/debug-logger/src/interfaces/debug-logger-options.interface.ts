@@ -46,6 +46,15 @@ export interface DebugLoggerModuleOptions {
    * @default []
    */
   redactFields?: string[];
+  /**
+   * Timing entries (`rpc.handled`, `rpc.call`, `event.handled`, `timer.run`) written per
+   * second and category before the rest are sampled: above it, failed and slow ones are all
+   * written and about this many of the others, evenly spread; each second that left entries
+   * out ends in a `timings.sampled` entry (`skipped`, `written`, `window_ms`,
+   * `skipped_mean_ms`, `skipped_max_ms`). `0` writes every entry.
+   * @default 1000
+   */
+  timingsPerSecond?: number;
 }
 
 /** Options after defaults are applied and checked. */

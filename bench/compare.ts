@@ -24,11 +24,16 @@ export interface Comparison {
 export async function compareSystems(systems: RunningSystem[]): Promise<Comparison> {
   const rpc = new Map<string, LoadResult[]>(systems.map((s) => [s.system.name, []]));
   const windowMs = Math.max(100, Math.floor(BENCH.durationMs / BENCH.rounds));
+  // Memory is taken once every system has run every workload (each concurrency, a batch of
+  // events): a leak shows as growth from there, not the buffers a heavier load sizes up once.
+  process.stderr.write('warming up every workload...\n');
+  for (const concurrency of BENCH.concurrencies) for (const system of systems) await system.rpc(concurrency, 0, BENCH.warmupMs);
+  for (const system of systems) await system.events();
   const warmRss = new Map<string, number>();
+  for (const system of systems) warmRss.set(system.system.name, (await system.serverProbe()).rssBytes);
   for (const concurrency of BENCH.concurrencies) {
     process.stderr.write(`${concurrency} in flight: warming up, then ${BENCH.rounds} rounds of ${windowMs} ms per system...\n`);
     for (const system of systems) await system.rpc(concurrency, 0, BENCH.warmupMs);
-    for (const system of systems) if (!warmRss.has(system.system.name)) warmRss.set(system.system.name, (await system.serverProbe()).rssBytes);
     const windows = new Map<string, LoadResult[]>(systems.map((s) => [s.system.name, []]));
     for (let round = 0; round < BENCH.rounds; round += 1) {
       for (const system of rotated(systems, round)) windows.get(system.system.name)!.push(await system.rpc(concurrency, windowMs, BENCH.windowWarmupMs));

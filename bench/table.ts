@@ -55,7 +55,7 @@ export function printEventTable(results: Map<string, EventResult>): void {
 
 /** Each server's resident memory after warm-up and after the whole comparison (target: under 10% growth). */
 export function printMemoryTable(results: Map<string, MemoryResult>): void {
-  console.log('\nServer memory (RSS after warm-up and after every workload; target: growth under 10%)\n');
+  console.log('\nServer memory (RSS once every workload ran once, and after the whole comparison; target: growth under 10%)\n');
   const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   const rows = [...results].map(([name, m]) => [name, mib(m.warmRssBytes), mib(m.endRssBytes), `${((m.endRssBytes / m.warmRssBytes - 1) * 100).toFixed(1)}%`]);
   print(['system', 'warm MiB', 'end MiB', 'growth'], rows);

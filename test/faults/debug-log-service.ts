@@ -5,7 +5,10 @@ import { createTestApp, type TestApp } from '@cliffracer/testing';
 import { readFile } from 'node:fs/promises';
 import { RecordController } from './record.controller.js';
 
-/** A service in debug mode, writing a JSON line per handled RPC into `dir`; and a caller. */
+/**
+ * A service in debug mode, writing a JSON line per handled RPC into `dir` (sampling off, so
+ * every line is accounted for, whatever the load); and a caller.
+ */
 export interface DebugLogService {
   service: TestApp;
   caller: NatsClient;
@@ -19,7 +22,7 @@ export interface DebugLogService {
 export async function startDebugLogService(nats: string, dir: string): Promise<DebugLogService> {
   const service = await createTestApp({
     nats: { service: 'ledger', servers: nats },
-    imports: [DebugLoggerModule.forRoot({ service: 'ledger', enabled: true, dir, sessionId: '20260101_000000', flushIntervalMs: 50 })],
+    imports: [DebugLoggerModule.forRoot({ service: 'ledger', enabled: true, dir, sessionId: '20260101_000000', flushIntervalMs: 50, timingsPerSecond: 0 })],
     controllers: [RecordController],
     logger: false,
   });

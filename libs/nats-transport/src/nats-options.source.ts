@@ -3,6 +3,7 @@ import type { InjectionToken } from '@nestjs/common';
 import type { NatsTransportModuleOptions } from './interfaces/nats-transport-options.interface.js';
 import { NATS_TRANSPORT_OPTIONS } from './nats-transport.module-definition.js';
 import { MESSAGES } from './nats-transport.messages.js';
+import { isThenable } from './maybe-promise.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 
 const MODULE = 'NatsTransport';
@@ -40,7 +41,7 @@ export function resolveNatsOptions(source: NatsOptionsSource, lookup: ProviderLo
   const factory = source === undefined ? { inject: [NATS_TRANSPORT_OPTIONS], useFactory: fromModule } : isFactory(source) ? source : undefined;
   const options = factory === undefined ? source : run(factory, lookup);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidOptionsError(MODULE, MESSAGES.optionsNotObject(options));
-  if (typeof (options as { then?: unknown }).then === 'function') throw new InvalidOptionsError(MODULE, MESSAGES.optionsFactoryAsync());
+  if (isThenable(options)) throw new InvalidOptionsError(MODULE, MESSAGES.optionsFactoryAsync());
   normalizeNatsTransportOptions(options as NatsTransportModuleOptions);
   return options as NatsTransportModuleOptions;
 }

@@ -1,6 +1,7 @@
 import classTransformer from 'class-transformer';
 import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'class-validator';
 import { createRequire } from 'node:module';
+import { isThenable } from '../maybe-promise.js';
 
 type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 
@@ -121,7 +122,7 @@ export class ValidationPlan {
       if (check.validateIf !== undefined && !check.validateIf(instance, value)) continue;
       const args = { targetName: this.metatype.name, property: property.name, object: instance, value, constraints: check.constraints };
       const valid = check.validate(value, args);
-      if (!valid || typeof (valid as Promise<unknown>).then === 'function') return false;
+      if (!valid || isThenable(valid)) return false;
     }
     return true;
   }

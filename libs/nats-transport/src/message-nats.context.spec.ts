@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { NatsContext } from '@nestjs/microservices';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
+import { inspect } from 'node:util';
 import { MessageNatsContext } from './message-nats.context.js';
 
 /** A message that counts reads of its headers, as nats.js decodes them on the first. */
@@ -37,5 +39,31 @@ describe('MessageNatsContext', () => {
     expect(ctx.getArgByIndex(0)).toBe('svc.method');
     expect(ctx.getArgs()).toEqual(['svc.method', undefined]);
     expect(ctx.getHeaders()).toBeUndefined();
+  });
+
+  it('shows nothing of the message but its subject and headers: a nats.js message holds its connection', () => {
+    const h = natsHeaders();
+    h.set('Tenant', 'acme');
+    // What a nats.js message refers to: its connection, whose options hold the credentials, and which refers back.
+    const connection: Record<string, unknown> = { options: { pass: 'nats-password' } };
+    connection['self'] = connection;
+    const ctx = new MessageNatsContext({ subject: 'svc.method', headers: h, publisher: connection } as { subject: string; headers: MsgHdrs });
+    expect(inspect(ctx, { depth: Infinity })).not.toContain('nats-password');
+    expect(JSON.stringify(ctx)).not.toContain('nats-password');
+    ctx.getHeaders();
+    expect(JSON.stringify(ctx)).toBe(JSON.stringify(new NatsContext(['svc.method', h])));
+    expect(inspect(ctx, { depth: Infinity })).not.toContain('nats-password');
+  });
+
+  it('throws on each read while the headers cannot be decoded, as nats.js does', () => {
+    const msg = {
+      subject: 'svc.method',
+      get headers(): MsgHdrs {
+        throw new Error('bad header block');
+      },
+    };
+    const ctx = new MessageNatsContext(msg);
+    expect(() => ctx.getHeaders()).toThrow('bad header block');
+    expect(() => ctx.getHeaders()).toThrow('bad header block');
   });
 });

@@ -13,10 +13,13 @@ export interface ContextMessage {
  * read; most handlers never read it, and the server has checked the block can be decoded.
  */
 export class MessageNatsContext extends NatsContext {
-  private headersRead = false;
+  // Private to the language, so a logged or serialized context shows none of the message: a
+  // nats.js message refers to its connection, credentials included. Let go once read.
+  #msg: ContextMessage | undefined;
 
-  constructor(private readonly msg: ContextMessage) {
+  constructor(msg: ContextMessage) {
     super([msg.subject, undefined]);
+    this.#msg = msg;
   }
 
   override getHeaders(): MsgHdrs | undefined {
@@ -33,9 +36,11 @@ export class MessageNatsContext extends NatsContext {
 
   private withHeaders(): [string, MsgHdrs | undefined] {
     const args = super.getArgs() as [string, MsgHdrs | undefined];
-    if (!this.headersRead) {
-      this.headersRead = true;
-      args[1] = this.msg.headers;
+    const msg = this.#msg;
+    if (msg !== undefined) {
+      // A read that throws throws again on the next, as nats.js's getter does.
+      args[1] = msg.headers;
+      this.#msg = undefined;
     }
     return args;
   }

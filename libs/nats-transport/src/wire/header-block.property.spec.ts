@@ -21,6 +21,28 @@ const block = fc.tuple(
   ([status, lines, closed]) => Buffer.from(`${[status, ...lines].join('\r\n')}${closed ? '\r\n\r\n' : ''}`, 'utf8'),
 );
 
+/**
+ * Blocks of raw bytes, as a hostile publisher writes them: invalid and cut UTF-8, NUL, DEL,
+ * bytes over 127, stray CR and LF, BOMs and Unicode spaces, and bytes after the block's end
+ * (the body nats.js keeps in the same buffer) that a scan must not read.
+ */
+const VALUE_BYTES = [' ', '\t', ':', 'id-1', '\x00', '\x7f', '\x80', '\xff', '\xc3', '\xa9', '\xe2\x80', '\xf0\x9f\x98', '\xed\xa0\x80', '\xef\xbb\xbf', '\xc2\xa0', '\xe3\x80\x80', '\xe2\x80\xa8'];
+const rawLine = fc.oneof(
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom(NAME, NAME, 'x-correlation-id', 'A', 'A\x7f', 'A\x80', `${NAME}\xff`, ''), fc.array(fc.oneof({ arbitrary: fc.constantFrom(...VALUE_BYTES), weight: 12 }, fc.constantFrom('\r', '\n')), { maxLength: 5 }), fc.oneof({ arbitrary: fc.constant('\r\n'), weight: 12 }, fc.constantFrom('\r\r\n', '\n', '')))
+      .map(([name, value, eol]) => `${name}:${value.join('')}${eol}`),
+    weight: 12,
+  },
+  fc.constantFrom('\r\n', '\r', '\n', '\r\r\n', 'no colon\r\n', '\x80\r\n'),
+);
+const rawBlock = fc
+  .tuple(fc.oneof({ arbitrary: fc.constant('NATS/1.0\r\n'), weight: 8 }, fc.constantFrom('NATS/1.0', 'NATS/1.0 503\r\n', '')), fc.array(rawLine, { maxLength: 5 }), fc.constantFrom('', '\r\n', '\r'), fc.constantFrom('', '\n', '\r\n', '\n{}', ':x\r\n'))
+  .map(([head, lines, close, after]) => {
+    const text = head + lines.join('') + close;
+    return { bytes: Buffer.from(text + after, 'latin1'), end: text.length };
+  });
+
 describe('headerValueIn', () => {
   it('vouches only for blocks nats.js decodes without throwing, and reads what MsgHdrs.get reads', () => {
     let vouched = 0;
@@ -36,6 +58,23 @@ describe('headerValueIn', () => {
     );
     // The property says something only if many blocks were read here, not all left to nats.js.
     expect(vouched).toBeGreaterThan(300);
+  });
+
+  it('vouches for raw bytes only when nats.js decodes them, reading no byte past the block', () => {
+    let vouched = 0;
+    fc.assert(
+      fc.property(rawBlock, ({ bytes, end }) => {
+        const value = headerValueIn(bytes, end, nameBytes);
+        if (value === undefined) return;
+        vouched += 1;
+        expect(value).toBe(MsgHdrsImpl.decode(bytes.subarray(0, end)).get(NAME));
+        // The same block followed by other bytes reads the same.
+        const alone = Buffer.from(bytes.subarray(0, end));
+        expect(headerValueIn(alone, end, nameBytes)).toBe(value);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(vouched).toBeGreaterThan(500);
   });
 
   it('reads plain blocks itself: the first value by exact name, trimmed; empty when absent', () => {
@@ -60,5 +99,8 @@ describe('headerValueIn', () => {
   it('reads within the given end, not past it', () => {
     const bytes = Buffer.from(`NATS/1.0\r\n${NAME}: id-1\r\n\r\n{"body":1}`);
     expect(headerValueIn(bytes, bytes.length - '{"body":1}'.length, nameBytes)).toBe('id-1');
+    // A block whose last byte is a CR is not closed by the LF the body starts with.
+    const cut = Buffer.from(`NATS/1.0\r\n${NAME}: id-1\r\n\r\n{}`);
+    expect(headerValueIn(cut, cut.length - '\n{}'.length, nameBytes)).toBeUndefined();
   });
 });

@@ -24,7 +24,8 @@ export function headerValueIn(block: Uint8Array, end: number, name: Uint8Array):
     const lineStart = i;
     let c = block[i]!;
     while (c !== COLON) {
-      if (c === CR && i === lineStart && block[i + 1] === LF) break;
+      // The LF must be inside the block: the body nats.js keeps after it may start with one.
+      if (c === CR && i === lineStart && i + 1 < end && block[i + 1] === LF) break;
       if (c < 33 || c > 126) return undefined;
       i += 1;
       if (i >= end) return undefined;

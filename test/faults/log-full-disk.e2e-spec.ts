@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Ledger, NatsServerProcess } from '@cliffracer/testing';
+import { DebugLogger } from '@cliffracer/debug-logger';
 import { Logger } from '@nestjs/common';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -43,9 +44,13 @@ describe('fault: the debug log disk full under load', () => {
     const ledger = new Ledger('log-full-disk', { allowedErrors: [], effectOnOk: true });
     svc.service.app.get(RecordController).effect = (id) => ledger.effect(id);
     try {
+      // The session's start entry is on disk first: only the load's lines meet the full disk.
+      await svc.service.app.get(DebugLogger).flush();
       // All the room but about 8 KiB: some 30 lines fit.
       await writeFile(join(disk, 'filler'), Buffer.alloc(48 * 1024));
       await drive(ledger, { count: 1500, concurrency: 10 }, (id) => svc.call(id));
+      // Every line of the load meets the full disk: none still queued takes the room made next.
+      await svc.service.app.get(DebugLogger).flush();
       await rm(join(disk, 'filler'));
       // Lines logged once there is room again resume the file, after a mark of the gap.
       await drive(ledger, { count: 10, concurrency: 1, pauseMs: 60, idPrefix: 'after' }, (id) => svc.call(id));

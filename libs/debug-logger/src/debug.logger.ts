@@ -4,6 +4,7 @@ import { CATEGORY_PATTERN, DebugCategory, type StressSeverity } from './debug-lo
 import type { NormalizedDebugLoggerOptions } from './interfaces/debug-logger-options.interface.js';
 import { EntryEncoder, type TimingEntry } from './entry.encoder.js';
 import { JsonlWriter } from './jsonl.writer.js';
+import { LineBuffer } from './line.buffer.js';
 import { TimingQueue } from './timing.queue.js';
 import { type SampledWindow, TimingSampler } from './timing.sampler.js';
 import { round } from './round.js';
@@ -39,10 +40,12 @@ export class DebugLogger {
     if (!options.enabled) return;
     this.writer = new JsonlWriter(options.dir, options.sessionId, options.flushIntervalMs, {
       failed: (category, error) => this.logger.error(`cannot write the ${category} debug log: ${error.message}`),
-      dropped: (category, lines, resumed) => {
-        this.logger.warn(`the ${category} debug log dropped ${lines} lines it could not write`);
-        // The gap is marked in the file itself, where whoever reads it will look.
-        if (resumed) this.log(category, 'log.dropped', { dropped_lines: lines }, 'warn');
+      dropped: (category, lines) => this.logger.warn(`the ${category} debug log dropped ${lines} lines it could not write`),
+      // The gap is marked in the file itself, where whoever reads it will look.
+      gapMark: (category, lines) => {
+        const out = new LineBuffer();
+        this.encoder.encode(out, category, 'log.dropped', 'warn', null, { dropped_lines: lines }, Date.now());
+        return out.take();
       },
       beforeFlush: () => {
         this.endSamplingWindows();

@@ -10,6 +10,8 @@ export interface LineFileReports {
   failed(error: Error): void;
   /** `lines` were dropped; `resumed` when writing works again, else the file is being closed. */
   dropped(lines: number, resumed: boolean): void;
+  /** The whole line (ending in `\n`) that marks a gap of `lines` dropped lines in the file. */
+  gapMark(lines: number): Buffer;
 }
 
 /**
@@ -17,7 +19,9 @@ export interface LineFileReports {
  * open. A batch that does not fit (a full disk) leaves no part of a line behind: the kernel
  * may write part of it before failing, and that part is cut off again, so the next batch
  * starts on a line boundary. Lines that could not be written are dropped and counted, not
- * kept, so a long outage costs no memory. A file moved or deleted (logrotate, an operator's
+ * kept, so a long outage costs no memory; the next batch that fits starts with a line marking
+ * the gap (`gapMark`), written with the batch or not at all, so a mark that did not fit either
+ * carries its count on to the next. A file moved or deleted (logrotate, an operator's
  * `mv` or `rm`) is noticed within a second and opened again at its path; `reopen()` does it
  * at once (SIGHUP).
  *
@@ -32,6 +36,8 @@ export class LineFile {
   private ino = 0n;
   private checkedAt = 0;
   private failing = false;
+  // Dropped lines no mark in the file counts yet, and all dropped since writing last failed.
+  private unmarked = 0;
   private dropped = 0;
   // Set when a cut-short line could not be cut off: the next write starts a new line first.
   private midLine = false;
@@ -66,7 +72,9 @@ export class LineFile {
     this.dropped = 0;
   }
 
-  private async write(lines: Buffer): Promise<void> {
+  private async write(batch: Buffer): Promise<void> {
+    const mark = this.unmarked > 0 ? this.reports.gapMark(this.unmarked) : undefined;
+    const lines = mark === undefined ? batch : Buffer.concat([mark, batch]);
     let handle: FileHandle | undefined;
     let written = 0;
     try {
@@ -77,11 +85,17 @@ export class LineFile {
     } catch (error) {
       const whole = written === 0 ? 0 : lines.lastIndexOf(NEWLINE, written - 1) + 1;
       if (handle !== undefined && written > whole) await this.cut(handle, written - whole);
-      this.dropped += countLines(lines, whole);
+      const markLength = mark?.length ?? 0;
+      // A mark kept whole in the file has told its count; the batch's lines that did not fit are new.
+      if (whole >= markLength) this.unmarked = 0;
+      const lost = countLines(lines, Math.max(whole, markLength));
+      this.unmarked += lost;
+      this.dropped += lost;
       if (!this.failing) this.reports.failed(error as Error);
       this.failing = true;
       return;
     }
+    this.unmarked = 0;
     if (!this.failing) return;
     this.failing = false;
     const dropped = this.dropped;

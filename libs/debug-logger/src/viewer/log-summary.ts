@@ -1,5 +1,8 @@
 import type { LogEntry } from './log-entry.js';
 
+/** The entry a category writes for each second sampling left entries out of (`timingsPerSecond`). */
+const SAMPLED = 'timings.sampled';
+
 /** Counts and durations of one operation of one category, from one kind of entry. */
 export interface SummaryRow {
   category: string;
@@ -26,7 +29,8 @@ export function summarize(entries: Iterable<LogEntry>): SummaryRow[] {
       group = { row: { category: entry.category, operation, entry: entry.msg, count: 0, failures: 0 }, durations: [] };
       groups.set(key, group);
     }
-    group.row.count += 1;
+    // A sampling summary counts the entries it stands for: the row says how many were left out.
+    group.row.count += entry.msg === SAMPLED && typeof entry.skipped === 'number' ? entry.skipped : 1;
     if (entry.success === false || entry.level === 'error') group.row.failures += 1;
     if (typeof entry.duration_ms === 'number') group.durations.push(entry.duration_ms);
   }

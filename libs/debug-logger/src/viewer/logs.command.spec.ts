@@ -87,6 +87,18 @@ describe('runLogsCommand', () => {
     expect(lines.find((l) => l.includes('orders.create '))).toMatch(/1\s+1\s+20\.00\s+20\.00/);
   });
 
+  it('counts in a timings.sampled row the entries sampling left out', async () => {
+    await appendFile(
+      join(dir, '20260101_120000_rpc.jsonl'),
+      [
+        entry('rpc', 6, { msg: 'timings.sampled', skipped: 1200, written: 1000, window_ms: 1000, skipped_mean_ms: 0.1, skipped_max_ms: 0.5 }),
+        entry('rpc', 7, { msg: 'timings.sampled', skipped: 300, written: 1000, window_ms: 1000, skipped_mean_ms: 0.1, skipped_max_ms: 0.4 }),
+      ].join('\n') + '\n',
+    );
+    const row = (await run('--summary')).lines.find((l) => l.includes('timings.sampled'));
+    expect(row).toMatch(/rpc\s+timings\.sampled\s+timings\.sampled\s+1500\s+0\s+-\s+-/);
+  });
+
   it("keeps the caller's and the handler's side of a call in rows of their own", async () => {
     await appendFile(
       join(dir, '20260101_120000_rpc.jsonl'),

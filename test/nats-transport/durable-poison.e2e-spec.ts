@@ -49,13 +49,19 @@ describe('A poison durable event among many', () => {
       await Promise.all(Array.from({ length: 100 }, (_, i) => service.client.emit('ledger.events.entry', { n: batch * 100 + i }, { durable: true })));
     }
     await dead.waitFor(1, 10_000);
-    await waitUntil(() => controller.handled.length === 1999, 20_000);
+    const jsm = await jetstreamManager(nc);
+    const consumer = () => jsm.consumers.info(durableStreamName(`${prefix}.`, 'CLIFFRACER_EVENTS'), 'ledger_entries');
+    await waitUntil(() => controller.handled.length === 1999, 20_000).catch(async (error: Error) => {
+      // A stall says where the missing events are: never delivered, unacknowledged, or dead-lettered.
+      const { num_pending, num_ack_pending, num_redelivered, delivered } = await consumer();
+      const state = { handled: controller.handled.length, deliveries: controller.deliveries, deadLetters: dead.events.length, num_pending, num_ack_pending, num_redelivered, delivered };
+      throw new Error(`${error.message}: ${JSON.stringify(state)}`);
+    });
     // Past two ack waits: a poison event that the server did not take as terminated would be back.
     await sleep(2.5 * ACK_WAIT_MS);
     expect(dead.events).toHaveLength(1);
     expect(controller.deliveries).toBe(1999 + 2);
-    const jsm = await jetstreamManager(nc);
-    const info = await jsm.consumers.info(durableStreamName(`${prefix}.`, 'CLIFFRACER_EVENTS'), 'ledger_entries');
+    const info = await consumer();
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_pending).toBe(0);
     await dead.close();

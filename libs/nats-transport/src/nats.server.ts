@@ -227,7 +227,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     for (const route of routes) {
       const consumer = new DurableConsumer(js, stream, durableConsumerName(service, route.durable!), route.subject, route.durable!, this.logger);
       this.durableConsumers.push(consumer);
-      await consumer.start(jsm, (msg) => this.handleTracked(route, msg, () => this.delivery.deliverDurable(route, msg, js)));
+      await consumer.start(jsm, (msg) => this.guarded(route, msg, () => this.handleTracked(route, msg, () => this.delivery.deliverDurable(route, msg, js))));
     }
   }
 
@@ -240,14 +240,20 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
           this.logger.error(`subscription to ${route.subject} failed: ${error.message}`);
           return;
         }
-        // Whatever this throws would close the connection's reader and silence the service.
-        try {
-          handle(msg);
-        } catch (thrown) {
-          this.refusals.warn(`UNHANDLED ${route.subject}`, `message on ${route.subject} could not be handled: ${(thrown as Error)?.message}`);
-        }
+        this.guarded(route, msg, () => handle(msg));
       },
     });
+  }
+
+  // Whatever handling throws would close a subscription's reader, or end a durable consumer's
+  // loop, and silence the route: it is logged once per burst instead (a durable message is
+  // then redelivered after its ack wait).
+  private guarded(route: NatsRoute, msg: Msg | JsMsg, handle: () => void): void {
+    try {
+      handle();
+    } catch (thrown) {
+      this.refusals.warn(`UNHANDLED ${route.subject}`, `message on ${msg.subject} could not be handled: ${(thrown as Error)?.message}`);
+    }
   }
 
   private onRequest(route: NatsRoute, msg: Msg): void {

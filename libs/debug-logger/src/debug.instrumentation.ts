@@ -70,7 +70,7 @@ export class DebugInstrumentation {
 
   // Asked before the entry is made: under heavy load most are left out (`timingsPerSecond`).
   private logWork(category: string, msg: string, report: TimedReport): void {
-    if (!this.debug.admitTiming(category, report.durationMs, report.failed || this.stress.isSlow(report))) return;
+    if (!this.debug.admitTiming(category, report.durationMs, report.failed || this.stress.isSlow(report), report.correlationId)) return;
     this.debug.logTiming(category, msg, {
       correlationId: report.correlationId,
       operation: report.subject,
@@ -88,7 +88,7 @@ export class DebugInstrumentation {
   private onTimer(report: TimerRunReport): void {
     if (report.service !== '' && !this.mine(report.service)) return;
     const error = report.error as Error | undefined;
-    if (!this.debug.admitTiming(DebugCategory.TIMERS, report.durationMs, report.failed || report.overran)) return;
+    if (!this.debug.admitTiming(DebugCategory.TIMERS, report.durationMs, report.failed || report.overran, report.correlationId)) return;
     this.debug.logTiming(DebugCategory.TIMERS, 'timer.run', {
       correlationId: report.correlationId,
       operation: report.name,

@@ -116,7 +116,7 @@ describe('DebugLogger', () => {
       let written = 0;
       for (let i = 0; i < 2000; i += 1) {
         const failed = i % 250 === 0;
-        if (sampled.admitTiming('rpc', 1, failed)) {
+        if (sampled.admitTiming('rpc', 1, failed, `c${i}`)) {
           written += 1;
           sampled.logTiming('rpc', 'rpc.handled', timing(i, failed));
         }
@@ -134,17 +134,17 @@ describe('DebugLogger', () => {
 
     it('writes every entry with timingsPerSecond 0', async () => {
       const every = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir, service: 'orders', sessionId: '20260101_140000', timingsPerSecond: 0 }, {}));
-      for (let i = 0; i < 2000; i += 1) if (every.admitTiming('events', 1, false)) every.logTiming('events', 'event.handled', timing(i));
+      for (let i = 0; i < 2000; i += 1) if (every.admitTiming('events', 1, false, `c${i}`)) every.logTiming('events', 'event.handled', timing(i));
       await every.close();
       expect(await lines(every.fileOf('events'))).toHaveLength(2000);
     });
 
     it('writes the summary of a window once it ends, without waiting for another entry', async () => {
-      const now = jest.spyOn(Date, 'now');
+      const now = jest.spyOn(performance, 'now');
       try {
         now.mockReturnValue(1_000_000);
         const sampled = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir, service: 'orders', sessionId: '20260101_150000', timingsPerSecond: 10, flushIntervalMs: 20 }, {}));
-        for (let i = 0; i < 100; i += 1) if (sampled.admitTiming('events', 1, false)) sampled.logTiming('events', 'event.handled', timing(i));
+        for (let i = 0; i < 100; i += 1) if (sampled.admitTiming('events', 1, false, `c${i}`)) sampled.logTiming('events', 'event.handled', timing(i));
         now.mockReturnValue(1_001_000);
         await new Promise((resolve) => setTimeout(resolve, 100));
         const entries = await lines(sampled.fileOf('events'));

@@ -73,19 +73,20 @@ export class DebugLogger {
 
   /**
    * Whether a timing entry of `category` is to be written, asked before it is made: above
-   * `timingsPerSecond` entries a second, normal ones are sampled (`TimingSampler`); `keep`
-   * (a failed or slow one) is always written. Left-out entries are summed up in a
+   * `timingsPerSecond` entries a second, normal ones are sampled by correlation ID
+   * (`TimingSampler`); `keep` (a failed or slow one) is always written. Left-out entries are summed up in a
    * `timings.sampled` entry of the category once their second ends.
    */
-  admitTiming(category: string, durationMs: number, keep: boolean): boolean {
+  admitTiming(category: string, durationMs: number, keep: boolean, correlationId: string): boolean {
     if (this.writer === undefined) return false;
     const perSecond = this.options.timingsPerSecond;
     if (perSecond === 0) return true;
-    const now = Date.now();
+    // A monotonic clock: a wall clock set back would hold a window open and drop every entry.
+    const now = performance.now();
     let sampler = this.samplers.get(category);
     if (sampler === undefined) this.samplers.set(category, (sampler = new TimingSampler(perSecond, now)));
     else if (sampler.ended(now)) this.writeSampled(category, sampler.roll(now));
-    return sampler.admit(durationMs, keep);
+    return sampler.admit(durationMs, keep, correlationId);
   }
 
   /**
@@ -103,7 +104,7 @@ export class DebugLogger {
   // At each flush: a window that ended with no entry since writes its summary now, and one
   // still leaving entries out keeps a flush coming, so its summary is never held back long.
   private endSamplingWindows(): void {
-    const now = Date.now();
+    const now = performance.now();
     for (const [category, sampler] of this.samplers) {
       if (sampler.ended(now)) this.writeSampled(category, sampler.roll(now));
       if (sampler.pending) this.writer!.schedule();
@@ -192,7 +193,7 @@ export class DebugLogger {
   /** Writes what is buffered and closes the files (at shutdown); a later entry opens them again. */
   async close(): Promise<void> {
     // The window cut short by the close still says what it left out.
-    for (const [category, sampler] of this.samplers) if (sampler.pending) this.writeSampled(category, sampler.roll(Date.now()));
+    for (const [category, sampler] of this.samplers) if (sampler.pending) this.writeSampled(category, sampler.roll(performance.now()));
     this.samplers.clear();
     await this.writer?.close();
   }

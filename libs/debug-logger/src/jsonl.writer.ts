@@ -96,7 +96,8 @@ export class JsonlWriter {
     return entry;
   }
 
-  // The timer is cleared first: what `beforeFlush` writes or schedules gets a flush of its own.
+  // The timer is cleared first, so a flush `beforeFlush` schedules (a sampling summary still to
+  // come) is kept rather than cleared with this one.
   private flushAll(): void {
     clearTimeout(this.timer);
     this.timer = undefined;

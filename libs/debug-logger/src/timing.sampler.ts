@@ -18,15 +18,18 @@ export interface SampledWindow {
 /**
  * Thins one category's timing entries under heavy load (the original debug mode's plan: keep
  * every stress event, sample normal operations). Every failed or slow entry is written. Of
- * the rest, at most `perSecond` per window are written, spread evenly: one in `stride`, the
- * stride set from the previous window's rate. What is left out is counted, with its mean and
- * longest duration, and summed up once the window ends. Below `perSecond` a second, every
- * entry is written.
+ * the rest, those whose correlation ID falls in one in `stride` are written, the stride a power
+ * of two set from the previous window's rate, so about half to all of `perSecond` a second, and
+ * never more. Drawing by correlation ID keeps a request's entries (its calls and its handling)
+ * together, in every service sampling at that stride or a smaller one. What is left out is
+ * counted, with its mean and longest duration, and summed up once the window ends. A window
+ * after one with fewer than `perSecond` entries writes every entry.
  */
 export class TimingSampler {
   private windowStart: number;
   private seen = 0;
   private written = 0;
+  private sampled = 0;
   private stride = 1;
   private skipped = 0;
   private skippedMs = 0;
@@ -39,7 +42,7 @@ export class TimingSampler {
     this.windowStart = now;
   }
 
-  /** True when the window that holds `now` is not the current one. */
+  /** True when the window that holds `now` (a monotonic clock, in ms) is not the current one. */
   ended(now: number): boolean {
     return now - this.windowStart >= SAMPLING_WINDOW_MS;
   }
@@ -50,10 +53,11 @@ export class TimingSampler {
   }
 
   /** True when the entry is to be written; otherwise it is counted. */
-  admit(durationMs: number, keep: boolean): boolean {
+  admit(durationMs: number, keep: boolean, correlationId: string): boolean {
     this.seen += 1;
-    if (keep || (this.written < this.perSecond && this.seen % this.stride === 0)) {
+    if (keep || (this.sampled < this.perSecond && (this.stride === 1 || (hashOf(correlationId) & (this.stride - 1)) === 0))) {
       this.written += 1;
+      if (!keep) this.sampled += 1;
       return true;
     }
     this.skipped += 1;
@@ -68,15 +72,24 @@ export class TimingSampler {
     const summary: SampledWindow | undefined =
       this.skipped === 0
         ? undefined
-        : { skipped: this.skipped, written: this.written, window_ms: windowMs, skipped_mean_ms: round(this.skippedMs / this.skipped), skipped_max_ms: round(this.skippedMaxMs) };
+        : { skipped: this.skipped, written: this.written, window_ms: round(windowMs), skipped_mean_ms: round(this.skippedMs / this.skipped), skipped_max_ms: round(this.skippedMaxMs) };
     const rate = (this.seen * SAMPLING_WINDOW_MS) / Math.max(windowMs, SAMPLING_WINDOW_MS);
-    this.stride = Math.max(1, Math.ceil(rate / this.perSecond));
+    this.stride = rate <= this.perSecond ? 1 : 2 ** Math.ceil(Math.log2(rate / this.perSecond));
     this.windowStart = now;
     this.seen = 0;
     this.written = 0;
+    this.sampled = 0;
     this.skipped = 0;
     this.skippedMs = 0;
     this.skippedMaxMs = 0;
     return summary;
   }
+}
+
+// FNV-1a with a final mix: correlation IDs spread evenly over the low bits the stride reads.
+function hashOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }

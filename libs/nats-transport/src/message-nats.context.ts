@@ -11,6 +11,8 @@ export interface ContextMessage {
  * Nest's `NatsContext` of a message, whose headers are read from the message only when a
  * guard, decorator or handler asks for them. nats.js decodes a header block on its first
  * read; most handlers never read it, and the server has checked the block can be decoded.
+ * Read them through `getHeaders()`, `getArgs()` or `getArgByIndex(1)` (as Nest's own code does):
+ * the protected `args` holds them only once one of those has run.
  */
 export class MessageNatsContext extends NatsContext {
   // Private to the language, so a logged or serialized context shows none of the message: a

@@ -283,13 +283,15 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     if (!this.reachable) return Promise.reject(new TransportError(MESSAGES.notReachable(subject)));
     let body: Uint8Array;
     let headers: OutgoingHeaders;
+    let replied: Promise<Msg>;
     try {
       body = encodePayload(payload);
       headers = this.outgoingHeaders(true, caller);
+      replied = this.inbox!.request(subject, body, headers, timeoutMs);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.inbox!.request(subject, body, headers, timeoutMs).then(
+    return replied.then(
       (reply) => this.readReply<T>(reply, subject),
       (error: unknown) => {
         // Measured with the headers: a caller's may be what tipped it over.

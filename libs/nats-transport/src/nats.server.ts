@@ -227,7 +227,8 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     for (const route of routes) {
       const consumer = new DurableConsumer(js, stream, durableConsumerName(service, route.durable!), route.subject, route.durable!, this.logger);
       this.durableConsumers.push(consumer);
-      await consumer.start(jsm, (msg) => this.guarded(route, msg, () => this.handleTracked(route, msg, () => this.delivery.deliverDurable(route, msg, js))));
+      const handle = (msg: JsMsg) => this.handleTracked(route, msg, () => this.delivery.deliverDurable(route, msg, js));
+      await consumer.start(jsm, (msg) => this.guarded(route, msg, handle));
     }
   }
 
@@ -240,19 +241,23 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
           this.logger.error(`subscription to ${route.subject} failed: ${error.message}`);
           return;
         }
-        this.guarded(route, msg, () => handle(msg));
+        this.guarded(route, msg, handle);
       },
     });
   }
 
   // Whatever handling throws would close a subscription's reader, or end a durable consumer's
-  // loop, and silence the route: it is logged once per burst instead (a durable message is
-  // then redelivered after its ack wait).
-  private guarded(route: NatsRoute, msg: Msg | JsMsg, handle: () => void): void {
+  // loop, and silence the route: it is logged once per burst instead. A durable message comes
+  // back after its ack wait, and its last delivery is dead-lettered, so none comes back forever.
+  private guarded<M extends Msg | JsMsg>(route: NatsRoute, msg: M, handle: (msg: M) => void): void {
     try {
-      handle();
+      handle(msg);
     } catch (thrown) {
       this.refusals.warn(`UNHANDLED ${route.subject}`, `message on ${msg.subject} could not be handled: ${(thrown as Error)?.message}`);
+      const durable = route.durable;
+      if (durable !== undefined && (msg as JsMsg).info.deliveryCount >= durable.maxDeliver) {
+        void this.delivery.refuseDurable(route, msg as JsMsg, toWireError(thrown), this.js!);
+      }
     }
   }
 

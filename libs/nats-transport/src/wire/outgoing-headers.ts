@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Match, type MsgHdrs } from '@nats-io/transport-node';
+import { canonicalMIMEHeaderKey, InvalidArgumentError, Match, type MsgHdrs } from '@nats-io/transport-node';
 
 // What nats.js accepts in a header name (printable ASCII but the colon) and never in a value.
 const VALID_NAME = /^[!-9;-~]+$/;
@@ -51,7 +51,7 @@ export class OutgoingHeaders implements MsgHdrs {
   append(k: string, v: string, match: Match = Match.Exact): void {
     if (!VALID_NAME.test(k)) throw InvalidArgumentError.format('header', `'${k}' is not a valid header name`);
     if (LINE_BREAK.test(v)) throw InvalidArgumentError.format('header', 'values cannot contain \\r or \\n');
-    const key = this.keyOf(k, match) ?? (match === Match.CanonicalMIME ? canonical(k) : k);
+    const key = this.keyOf(k, match) ?? (match === Match.CanonicalMIME ? canonicalMIMEHeaderKey(k) : k);
     const values = this.entries.get(key);
     if (values === undefined) this.entries.set(key, [v.trim()]);
     else values.push(v.trim());
@@ -101,10 +101,5 @@ export class OutgoingHeaders implements MsgHdrs {
 function matches(key: string, k: string, match: Match): boolean {
   if (match === Match.Exact) return key === k;
   if (match === Match.IgnoreCase) return key.toLowerCase() === k.toLowerCase();
-  return key === canonical(k);
-}
-
-// `X-correlation-id` → `X-Correlation-Id`, as nats.js's CanonicalMIME match compares names.
-function canonical(k: string): string {
-  return k.toLowerCase().replace(/(^|-)([a-z])/g, (_all, dash: string, letter: string) => dash + letter.toUpperCase());
+  return key === canonicalMIMEHeaderKey(k);
 }

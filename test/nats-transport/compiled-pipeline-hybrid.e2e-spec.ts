@@ -5,6 +5,7 @@ import { ensureNats, type NatsEndpoint, uniquePrefix } from '@cliffracer/testing
 import { type CanActivate, Controller, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { isCompiled, routesOf } from '../support/compiled-routes.js';
 
 /** Says no to every message, and counts them. */
 class DenyGuard implements CanActivate {
@@ -22,11 +23,6 @@ class HybridController {
   hello() {
     return 'hello';
   }
-}
-
-interface RouteView {
-  handler: unknown;
-  invoke: unknown;
 }
 
 /**
@@ -56,7 +52,7 @@ describe('compiled handler pipelines in a hybrid HTTP app', () => {
     return { server, client: app.get(NatsClient) };
   }
 
-  const compiled = (server: NatsServer) => (server as unknown as { routes: RouteView[] }).routes.some((r) => r.invoke !== r.handler);
+  const compiled = (server: NatsServer) => routesOf(server).some(isCompiled);
 
   it("keeps Nest's pipeline when the transport's config is not the app's: the app's global guard does not apply to it", async () => {
     const guard = new DenyGuard();
@@ -97,8 +93,7 @@ describe('compiled handler pipelines in a hybrid app whose transport shares its 
       app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
       await app.init();
       await app.startAllMicroservices();
-      const routes = (server as unknown as { routes: RouteView[] }).routes;
-      expect(routes.every((r) => r.invoke !== r.handler)).toBe(true);
+      expect(routesOf(server).every(isCompiled)).toBe(true);
       await expect(app.get(NatsClient).call('shared', 'hello')).rejects.toMatchObject({ message: 'Forbidden resource' });
       expect(guard.asked).toBe(1);
     } finally {
@@ -118,9 +113,9 @@ describe('compiled handler pipelines in a hybrid app whose transport shares its 
       await app.startAllMicroservices();
       await app.listen({ port: 0, host: '127.0.0.1' });
       const server = app.get(NatsServerRef).get();
-      const routes = (server as unknown as { routes: RouteView[] }).routes;
+      const routes = routesOf(server);
       expect(routes.length).toBeGreaterThan(0);
-      expect(routes.every((r) => r.invoke !== r.handler)).toBe(true);
+      expect(routes.every(isCompiled)).toBe(true);
       await expect(app.get(NatsClient).call('door', 'hello')).resolves.toBe('hello');
     } finally {
       await app.close();
@@ -140,9 +135,9 @@ describe('compiled handler pipelines in a plain microservice', () => {
     try {
       app = await NestFactory.createMicroservice(PlainModule, { strategy: server, logger: false });
       await app.listen();
-      const routes = (server as unknown as { routes: RouteView[] }).routes;
+      const routes = routesOf(server);
       expect(routes.length).toBeGreaterThan(0);
-      expect(routes.every((r) => r.invoke !== r.handler)).toBe(true);
+      expect(routes.every(isCompiled)).toBe(true);
       await expect(app.get(NatsClient).call('plain', 'hello')).resolves.toBe('hello');
     } finally {
       await app?.close();

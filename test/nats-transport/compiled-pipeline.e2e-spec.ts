@@ -24,6 +24,7 @@ import {
 import { Ctx, NatsContext, Payload, RpcException } from '@nestjs/microservices';
 import { IsInt, IsString, Min } from 'class-validator';
 import { from, map, of, throwError } from 'rxjs';
+import { isCompiled, onNestPipeline, routesOf } from '../support/compiled-routes.js';
 import { startServiceWithRaw } from '../support/service-with-raw.js';
 
 class OrderDto {
@@ -79,12 +80,6 @@ class TeapotFilter implements ExceptionFilter {
 const events: string[] = [];
 
 /** What the test reads of the server's routes: Nest's handler, and what runs a message. */
-interface RouteView {
-  subject: string;
-  handler: unknown;
-  invoke: unknown;
-}
-
 @Controller()
 class CompiledController {
   @Rpc()
@@ -198,9 +193,7 @@ const CALLS: Array<[string, unknown, Record<string, string>?]> = [
 describe('compiled handler pipelines', () => {
   let service: TestApp;
   let stop: (() => Promise<void>) | undefined;
-  const routes = () => (service.server as unknown as { routes: RouteView[] }).routes;
-  const route = (suffix: string) => routes().find((r) => r.subject.endsWith(suffix))!;
-  const compiled = (suffix: string) => route(suffix).invoke !== route(suffix).handler;
+  const compiled = (suffix: string) => isCompiled(routesOf(service.server).find((r) => r.subject.endsWith(suffix))!);
 
   beforeAll(async () => {
     ({ service, close: stop } = await startServiceWithRaw({
@@ -237,14 +230,7 @@ describe('compiled handler pipelines', () => {
 
   it("answers every call exactly as Nest's own pipeline does", async () => {
     const fast = await outcomes();
-    const saved = routes().map((r) => r.invoke);
-    for (const r of routes()) r.invoke = r.handler;
-    let nest: unknown[];
-    try {
-      nest = await outcomes();
-    } finally {
-      routes().forEach((r, i) => (r.invoke = saved[i]!));
-    }
+    const nest = await onNestPipeline(service.server, outcomes);
     expect(fast).toEqual(nest);
     // The comparison is worth something only if the calls did what they are meant to.
     expect(fast[0]).toEqual({ value: { sku: 'kb', quantity: 2, isDto: true } });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CORRELATION_ID_HEADER, CorrelationContext, isValidCorrelationId } from '@cliffracer/correlation';
 import { CallerHeader, ERROR_STATUS_HEADER, Event, NatsClient, Rpc } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, type NatsEndpoint, RawNatsSocket, removeDurableStream, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { type NatsEndpoint, RawNatsSocket, type TestApp, waitUntil } from '@cliffracer/testing';
 import { type CanActivate, Controller, type ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
 import { Ctx, NatsContext, Payload } from '@nestjs/microservices';
-import { connect, type MsgHdrs, MsgHdrsImpl, type NatsConnection } from '@nats-io/transport-node';
+import { type MsgHdrs, MsgHdrsImpl, type NatsConnection } from '@nats-io/transport-node';
+import { type ServiceWithRaw, startServiceWithRaw } from '../support/service-with-raw.js';
 import { startTraceRecording, type TraceRecording } from '../tracing/trace-recording.js';
 
 /**
@@ -149,25 +150,23 @@ describe('Header blocks read by the server before nats.js decodes them', () => {
   const seen = new Seen();
   let sent = 0;
 
+  let fixture: ServiceWithRaw;
+
   beforeAll(async () => {
-    nats = await ensureNats();
-    prefix = uniquePrefix();
-    service = await createTestApp({
-      nats: { service: 'probe', servers: nats.url, subjectPrefix: prefix },
+    fixture = await startServiceWithRaw({
+      nats: { service: 'probe' },
       controllers: [ProbeController],
       providers: [{ provide: Seen, useValue: seen }, HeaderGate],
       logger: false,
+      durable: true,
     });
+    ({ nats, service, prefix, raw: watcher } = fixture);
     caller = new NatsClient({ service: 'caller', servers: nats.url, subjectPrefix: prefix });
-    watcher = await connect({ servers: nats.url });
   });
 
   afterAll(async () => {
     await caller?.close();
-    await service?.close();
-    await watcher?.close();
-    await removeDurableStream(nats.url, prefix);
-    await nats?.release();
+    await fixture?.close();
   });
 
   /** A valid call right after a hostile frame is answered in normal time: the reader lives. */

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Event, MalformedPayloadError, NatsClient, Rpc } from '@cliffracer/nats-transport';
-import { createTestApp, ensureNats, type NatsEndpoint, RawNatsSocket, removeDurableStream, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
+import { createTestApp, ensureNats, type NatsEndpoint, RawNatsSocket, type TestApp, uniquePrefix, waitUntil } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { type ServiceWithRaw, startServiceWithRaw } from '../support/service-with-raw.js';
 
 const BAD_HEADER_BLOCKS: [string, string][] = [
   ['a header name with a space', 'NATS/1.0\r\nBad Name: 1\r\n\r\n'],
@@ -45,24 +46,17 @@ describe('Malformed NATS headers', () => {
   let prefix: string;
   let watcher: NatsConnection;
 
+  let fixture: ServiceWithRaw;
+
   beforeAll(async () => {
-    nats = await ensureNats();
-    prefix = uniquePrefix();
-    service = await createTestApp({
-      nats: { service: 'hostile', servers: nats.url, subjectPrefix: prefix },
-      controllers: [EchoController],
-      logger: false,
-    });
+    fixture = await startServiceWithRaw({ nats: { service: 'hostile' }, controllers: [EchoController], logger: false, durable: true });
+    ({ nats, service, prefix, raw: watcher } = fixture);
     caller = new NatsClient({ service: 'caller', servers: nats.url, subjectPrefix: prefix });
-    watcher = await connect({ servers: nats.url });
   });
 
   afterAll(async () => {
     await caller?.close();
-    await service?.close();
-    await watcher?.close();
-    await removeDurableStream(nats.url, prefix);
-    await nats?.release();
+    await fixture?.close();
   });
 
   describe.each(BAD_HEADER_BLOCKS)('with %s', (_name, block) => {

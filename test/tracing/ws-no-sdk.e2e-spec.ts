@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { createHttpService, HttpFrontDoorModule } from '@cliffracer/http';
-import { NatsTransportModule } from '@cliffracer/nats-transport';
 import { ensureNats, type NatsEndpoint, uniquePrefix } from '@cliffracer/testing';
-import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { WsClient } from '../apps/ws-client.js';
+import type { WsClient } from '../apps/ws-client.js';
+import { openWsDoor } from './ws-door.js';
 
 @WebSocketGateway({ path: '/ws' })
 class EchoGateway {
@@ -24,13 +22,7 @@ describe('WebSocket messages without an OpenTelemetry SDK', () => {
 
   beforeAll(async () => {
     nats = await ensureNats();
-    const options = { service: 'wsplain', servers: nats.url, subjectPrefix: uniquePrefix() };
-    @Module({ imports: [NatsTransportModule.forRoot(options), HttpFrontDoorModule.forRoot({ service: 'wsplain' })], providers: [EchoGateway] })
-    class PlainModule {}
-    door = await createHttpService(PlainModule, options, { logger: false, websockets: true });
-    await door.startAllMicroservices();
-    await door.listen({ port: 0, host: '127.0.0.1' });
-    client = await WsClient.open(`${(await door.getUrl()).replace('http', 'ws')}/ws`);
+    ({ door, client } = await openWsDoor({ service: 'wsplain', servers: nats.url, subjectPrefix: uniquePrefix() }, EchoGateway));
   });
 
   afterAll(async () => {

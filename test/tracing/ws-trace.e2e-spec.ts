@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TokenService } from '@cliffracer/auth';
 import { CORRELATION_ID_ATTRIBUTE } from '@cliffracer/correlation';
-import { createHttpService, HttpFrontDoorModule } from '@cliffracer/http';
-import { NatsClient, NatsTransportModule, Rpc } from '@cliffracer/nats-transport';
+import { NatsClient, Rpc } from '@cliffracer/nats-transport';
 import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
-import { Controller, Module } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Payload } from '@nestjs/microservices';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
@@ -15,6 +14,7 @@ import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
 import { startShopApp } from '@cliffracer-sample/shop-common';
 import { POSTGRES_URL } from '../apps/shop-fixture.js';
 import { WsClient } from '../apps/ws-client.js';
+import { openWsDoor } from './ws-door.js';
 import { idOf, only, parentOf, startTraceRecording, type TraceRecording, traceOf } from './trace-recording.js';
 
 const CALLER_TRACE = '0af7651916cd43dd8448eb211c80319c';
@@ -59,13 +59,7 @@ describe('OpenTelemetry tracing of WebSocket messages', () => {
     nats = await ensureNats();
     prefix = uniquePrefix();
     stock = await createTestApp({ nats: { service: 'trwsstock', servers: nats.url, subjectPrefix: prefix }, controllers: [StockController], logger: false });
-    const options = { service: 'trwsgate', servers: nats.url, subjectPrefix: prefix };
-    @Module({ imports: [NatsTransportModule.forRoot(options), HttpFrontDoorModule.forRoot({ service: 'trwsgate' })], providers: [StockGateway] })
-    class GateModule {}
-    door = await createHttpService(GateModule, options, { logger: false, websockets: true });
-    await door.startAllMicroservices();
-    await door.listen({ port: 0, host: '127.0.0.1' });
-    client = await WsClient.open(`${(await door.getUrl()).replace('http', 'ws')}/ws`);
+    ({ door, client } = await openWsDoor({ service: 'trwsgate', servers: nats.url, subjectPrefix: prefix }, StockGateway));
   });
 
   afterAll(async () => {

@@ -58,19 +58,21 @@ export class DebugInstrumentation {
   private onHandled(report: HandledReport): void {
     if (!this.mine(report.service)) return;
     const rpc = report.kind === 'rpc';
-    this.logWork(rpc ? DebugCategory.RPC : DebugCategory.EVENTS, rpc ? 'rpc.handled' : 'event.handled', report);
-    this.stress.work(report.kind, report);
+    const slow = this.stress.isSlow(report);
+    this.logWork(rpc ? DebugCategory.RPC : DebugCategory.EVENTS, rpc ? 'rpc.handled' : 'event.handled', report, slow);
+    this.stress.work(report.kind, report, slow);
   }
 
   private onCall(report: CallReport): void {
     if (!this.mine(report.service)) return;
-    this.logWork(DebugCategory.RPC, 'rpc.call', report);
-    this.stress.work('call', report);
+    const slow = this.stress.isSlow(report);
+    this.logWork(DebugCategory.RPC, 'rpc.call', report, slow);
+    this.stress.work('call', report, slow);
   }
 
   // Asked before the entry is made: under heavy load most are left out (`timingsPerSecond`).
-  private logWork(category: string, msg: string, report: TimedReport): void {
-    if (!this.debug.admitTiming(category, report.durationMs, report.failed || this.stress.isSlow(report), report.correlationId)) return;
+  private logWork(category: string, msg: string, report: TimedReport, slow: boolean): void {
+    if (!this.debug.admitTiming(category, report.durationMs, report.failed || slow, report.correlationId)) return;
     this.debug.logTiming(category, msg, {
       correlationId: report.correlationId,
       operation: report.subject,

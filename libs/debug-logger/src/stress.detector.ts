@@ -31,8 +31,9 @@ export class StressDetector {
     return sample.durationMs > sample.timeoutMs * this.debug.options.slowRatio;
   }
 
-  work(kind: WorkKind, sample: WorkSample): void {
-    if (this.isSlow(sample)) {
+  /** `slow`: `isSlow(sample)`, when the caller has already asked. */
+  work(kind: WorkKind, sample: WorkSample, slow = this.isSlow(sample)): void {
+    if (slow) {
       const severity = sample.durationMs >= sample.timeoutMs ? StressSeverity.CRITICAL : StressSeverity.WARNING;
       this.debug.stress(kind === 'call' ? 'slow_call' : 'slow_handler', severity, {
         correlationId: sample.correlationId,

@@ -123,9 +123,12 @@ describe('debug log files on a full disk', () => {
     }
   }
 
+  // The flush comes well after the lines were logged: a gap mark stamped when it is written would
+  // be later than the lines it precedes.
   async function makeRoom(logger: DebugLogger): Promise<void> {
     await rm(join(disk, 'filler'));
     for (let i = 400; i < 410; i += 1) logger.log('rpc', 'tick', { i });
+    await new Promise((resolve) => setTimeout(resolve, 50));
     await logger.flush();
     await logger.flush();
   }
@@ -147,6 +150,11 @@ describe('debug log files on a full disk', () => {
       expect(after.filter((e) => e.msg === 'tick').map((e) => e.i)).toEqual([...kept, ...Array.from({ length: 10 }, (_, n) => 400 + n)]);
       const dropped = 400 - kept.length;
       expect(after.filter((e) => e.msg === 'log.dropped')).toEqual([expect.objectContaining({ level: 'warn', dropped_lines: dropped })]);
+      // The mark takes the time of the line after it, so a reader ordering by time keeps it in its place.
+      const mark = after.findIndex((e) => e.msg === 'log.dropped');
+      expect(after[mark + 1]).toEqual(expect.objectContaining({ msg: 'tick', i: 400 }));
+      expect(after[mark]!.timestamp).toBe(after[mark + 1]!.timestamp);
+      expect(after[mark]!.elapsed_seconds).toBe(after[mark + 1]!.elapsed_seconds);
       expect(warn.mock.calls.map(([message]) => message)).toEqual([`the rpc debug log dropped ${dropped} lines it could not write`]);
       expect(error).toHaveBeenCalledTimes(1);
     } finally {

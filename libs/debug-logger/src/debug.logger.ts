@@ -41,10 +41,12 @@ export class DebugLogger {
     this.writer = new JsonlWriter(options.dir, options.sessionId, options.flushIntervalMs, {
       failed: (category, error) => this.logger.error(`cannot write the ${category} debug log: ${error.message}`),
       dropped: (category, lines) => this.logger.warn(`the ${category} debug log dropped ${lines} lines it could not write`),
-      // The gap is marked in the file itself, where whoever reads it will look.
-      gapMark: (category, lines) => {
+      // The gap is marked in the file itself, where whoever reads it will look. The mark takes
+      // the time of the line after it, not the later one of the write, so the viewer, which
+      // orders by time, shows it between the lines it separates.
+      gapMark: (category, lines, next) => {
         const out = new LineBuffer();
-        this.encoder.encode(out, category, 'log.dropped', 'warn', null, { dropped_lines: lines }, Date.now());
+        this.encoder.encode(out, category, 'log.dropped', 'warn', null, { dropped_lines: lines }, firstEntryTime(next) ?? Date.now());
         return out.take();
       },
       beforeFlush: () => {
@@ -201,5 +203,16 @@ export class DebugLogger {
   /** Milliseconds since the logger started. */
   uptimeMs(): number {
     return Math.round(performance.now() - this.startedAt);
+  }
+}
+
+/** The time (epoch ms) of the first entry of a batch of lines; read once per gap, never per line. */
+function firstEntryTime(batch: Buffer): number | undefined {
+  const end = batch.indexOf(0x0a);
+  try {
+    const time = Date.parse((JSON.parse(batch.toString('utf8', 0, end === -1 ? batch.length : end)) as { timestamp?: unknown }).timestamp as string);
+    return Number.isNaN(time) ? undefined : time;
+  } catch {
+    return undefined;
   }
 }

@@ -18,8 +18,8 @@ export interface JsonlWriterHooks {
   failed(category: string, error: Error): void;
   /** `lines` of the category were dropped; `resumed` when writing works again, else at close. */
   dropped(category: string, lines: number, resumed: boolean): void;
-  /** The line marking a gap of `lines` dropped lines in the category's file. */
-  gapMark(category: string, lines: number): Buffer;
+  /** The line marking a gap of `lines` dropped lines in the category's file, just before the batch `next`. */
+  gapMark(category: string, lines: number, next: Buffer): Buffer;
   /** Runs before each flush, to write lines held elsewhere first. */
   beforeFlush(): void;
 }
@@ -89,7 +89,7 @@ export class JsonlWriter {
     const file = new LineFile(this.fileOf(category), () => mkdir(this.dir, { recursive: true }), {
       failed: (error) => this.hooks.failed(category, error),
       dropped: (lines, resumed) => this.hooks.dropped(category, lines, resumed),
-      gapMark: (lines) => this.hooks.gapMark(category, lines),
+      gapMark: (lines, next) => this.hooks.gapMark(category, lines, next),
     });
     const entry = { out: new LineBuffer(), file };
     this.categories.set(category, entry);

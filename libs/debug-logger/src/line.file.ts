@@ -10,8 +10,11 @@ export interface LineFileReports {
   failed(error: Error): void;
   /** `lines` were dropped; `resumed` when writing works again, else the file is being closed. */
   dropped(lines: number, resumed: boolean): void;
-  /** The whole line (ending in `\n`) that marks a gap of `lines` dropped lines in the file. */
-  gapMark(lines: number): Buffer;
+  /**
+   * The whole line (ending in `\n`) that marks a gap of `lines` dropped lines in the file,
+   * written just before `next`, the first batch that fits after the gap.
+   */
+  gapMark(lines: number, next: Buffer): Buffer;
 }
 
 /**
@@ -73,7 +76,7 @@ export class LineFile {
   }
 
   private async write(batch: Buffer): Promise<void> {
-    const mark = this.unmarked > 0 ? this.reports.gapMark(this.unmarked) : undefined;
+    const mark = this.unmarked > 0 ? this.reports.gapMark(this.unmarked, batch) : undefined;
     const lines = mark === undefined ? batch : Buffer.concat([mark, batch]);
     let handle: FileHandle | undefined;
     let written = 0;

@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { Logger, type LoggerService } from '@nestjs/common';
-import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
+import { connect, type NatsConnection, type NodeConnectionOptions, type Status } from '@nats-io/transport-node';
 import { NatsUnreachableError } from './errors/nats-unreachable.error.js';
 import { TransportError } from './errors/transport.error.js';
 import { authMethod, securityConnectionOptions } from './nats-security.js';
@@ -27,7 +27,8 @@ const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EC
  * off unless `connection` turns them on: they build two Error objects (with stacks) per
  * request, a quarter of a caller's CPU, and the transport rebuilds its own typed errors
  * naming the subject anyway. A server waits for NATS at start (`connectRetry`); a client
- * fails at once, so a call while NATS is down never hangs on the first connection.
+ * fails at once, so a call while NATS is down never hangs on the first connection. A
+ * server's connection writes its replies in pieces of `replyFlushBytes`.
  */
 export function connectNats(options: NormalizedNatsTransportOptions, role: 'server' | 'client'): Promise<NatsConnection> {
   const open = () =>
@@ -37,6 +38,7 @@ export function connectNats(options: NormalizedNatsTransportOptions, role: 'serv
       maxReconnectAttempts: options.maxReconnectAttempts,
       reconnectTimeWait: options.reconnectTimeWaitMs,
       noAsyncTraces: true,
+      ...(role === 'server' && replyFlushing(options.replyFlushBytes)),
       ...options.connection,
       ...securityConnectionOptions(options.auth, options.tls),
     }).catch((error: unknown) => {
@@ -200,4 +202,13 @@ export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * nats.js's own setting for the bytes it gathers before writing (`pendingLimit`, read from the
+ * connection options though its types leave it out; 32 KiB by default). A nats.js that no
+ * longer reads it writes as before: a test watches that it still does.
+ */
+function replyFlushing(bytes: number): Partial<NodeConnectionOptions> {
+  return { pendingLimit: bytes } as Partial<NodeConnectionOptions>;
 }

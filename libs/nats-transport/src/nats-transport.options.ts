@@ -21,6 +21,7 @@ export const DEFAULT_NATS_TRANSPORT_OPTIONS = {
   maxQueuedEventBytes: 64 * 1024 * 1024,
   maxConcurrentRequests: 256,
   maxQueuedRequests: 0,
+  replyFlushBytes: 4096,
   maxReconnectAttempts: -1,
   reconnectTimeWaitMs: 250,
   connectRetry: { maxWaitMs: 60_000, initialDelayMs: 200, maxDelayMs: 5000 },
@@ -49,7 +50,7 @@ export function normalizeNatsTransportOptions(
   if (!/^[A-Za-z0-9_-]+$/.test(merged.durableStream)) {
     throw new InvalidOptionsError(MODULE, `durableStream must be letters, digits, _ or -, got ${JSON.stringify(merged.durableStream)}`);
   }
-  for (const key of ['requestTimeoutMs', 'shutdownGraceMs', 'maxConcurrentEvents', 'maxQueuedEvents', 'maxQueuedEventBytes', 'maxConcurrentRequests', 'reconnectTimeWaitMs', 'durableMaxAgeMs'] as const) {
+  for (const key of ['requestTimeoutMs', 'shutdownGraceMs', 'maxConcurrentEvents', 'maxQueuedEvents', 'maxQueuedEventBytes', 'maxConcurrentRequests', 'reconnectTimeWaitMs', 'durableMaxAgeMs', 'replyFlushBytes'] as const) {
     assertPositiveInteger(key, merged[key]);
   }
   if (!isValidPrefix(merged.subjectPrefix)) {

@@ -38,9 +38,9 @@ export class EventDelivery {
     this.faults = new FaultReports(options.service, options.subjectPrefix);
   }
 
-  /** Dead-letters a failed event; resolves the failure, if any (for diagnostics). */
-  deliverCore(route: NatsRoute, msg: Msg, nc: NatsConnection | undefined): MaybePromise<WireError | undefined> {
-    const ran = this.run(route, msg);
+  /** Dead-letters a failed event; resolves the failure, if any (for diagnostics). `data`: its body, if already read. */
+  deliverCore(route: NatsRoute, msg: Msg, nc: NatsConnection | undefined, data = msg.data): MaybePromise<WireError | undefined> {
+    const ran = this.run(route, msg, data);
     if (ran === undefined) return undefined;
     const deadLetter = (failure: WireError | undefined) => {
       if (failure !== undefined) this.deadLetterCore(route, nc, msg, failure);
@@ -100,10 +100,10 @@ export class EventDelivery {
    * after it and joins their results, so each one gets the event once and the first failure
    * comes back here. A malformed body fails at once, without any handler.
    */
-  private run(route: NatsRoute, msg: EventMessage): MaybePromise<WireError | undefined> {
+  private run(route: NatsRoute, msg: EventMessage, data = msg.data): MaybePromise<WireError | undefined> {
     let payload: unknown;
     try {
-      payload = decodePayload(msg.data, msg.subject, route.limits);
+      payload = decodePayload(data, msg, route.limits);
     } catch (error) {
       const wire = toWireError(error);
       this.refusals.warn(`${wire.code} ${route.subject}`, `rejected event on ${msg.subject}: ${wire.message}`);

@@ -4,18 +4,23 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { inspect } from 'node:util';
 import { MessageNatsContext } from './message-nats.context.js';
 
-/** A message that counts reads of its headers, as nats.js decodes them on the first. */
+/** A message that counts reads of its subject and its headers, as nats.js decodes each on the first. */
 function message(headers: MsgHdrs | undefined) {
   let reads = 0;
+  let subjectReads = 0;
   return {
     msg: {
-      subject: 'svc.method',
+      get subject() {
+        subjectReads += 1;
+        return 'svc.method';
+      },
       get headers() {
         reads += 1;
         return headers;
       },
     },
     reads: () => reads,
+    subjectReads: () => subjectReads,
   };
 }
 
@@ -30,6 +35,17 @@ describe('MessageNatsContext', () => {
     expect(ctx.getHeaders()?.get('Tenant')).toBe('acme');
     expect(ctx.getArgs()).toEqual(['svc.method', h]);
     expect(ctx.getArgByIndex(1)).toBe(h);
+    expect(reads()).toBe(1);
+  });
+
+  it('reads the subject only when asked, and once', () => {
+    const { msg, reads, subjectReads } = message(undefined);
+    const ctx = new MessageNatsContext(msg);
+    expect(subjectReads()).toBe(0);
+    expect(ctx.getSubject()).toBe('svc.method');
+    expect(ctx.getSubject()).toBe('svc.method');
+    expect(ctx.getArgs()).toEqual(['svc.method', undefined]);
+    expect(subjectReads()).toBe(1);
     expect(reads()).toBe(1);
   });
 

@@ -8,11 +8,12 @@ export interface ContextMessage {
 }
 
 /**
- * Nest's `NatsContext` of a message, whose headers are read from the message only when a
- * guard, decorator or handler asks for them. nats.js decodes a header block on its first
- * read; most handlers never read it, and the server has checked the block can be decoded.
- * Read them through `getHeaders()`, `getArgs()` or `getArgByIndex(1)` (as Nest's own code does):
- * the protected `args` holds them only once one of those has run.
+ * Nest's `NatsContext` of a message, whose subject and headers are read from the message only
+ * when a guard, decorator or handler asks for them: nats.js decodes each from the message's
+ * bytes on its first read, and most handlers read neither (the server has checked the header
+ * block can be decoded). Read them through `getSubject()`, `getHeaders()`, `getArgs()` or
+ * `getArgByIndex()` (as Nest's own code does): the protected `args` holds them only once one
+ * of those has run.
  */
 export class MessageNatsContext extends NatsContext {
   // Private to the language, so a logged or serialized context shows none of the message: a
@@ -20,8 +21,14 @@ export class MessageNatsContext extends NatsContext {
   #msg: ContextMessage | undefined;
 
   constructor(msg: ContextMessage) {
-    super([msg.subject, undefined]);
+    super([undefined as unknown as string, undefined]);
     this.#msg = msg;
+  }
+
+  override getSubject(): string {
+    const args = super.getArgs() as [string | undefined, MsgHdrs | undefined];
+    if (args[0] === undefined && this.#msg !== undefined) args[0] = this.#msg.subject;
+    return args[0]!;
   }
 
   override getHeaders(): MsgHdrs | undefined {
@@ -40,6 +47,7 @@ export class MessageNatsContext extends NatsContext {
     const args = super.getArgs() as [string, MsgHdrs | undefined];
     const msg = this.#msg;
     if (msg !== undefined) {
+      args[0] ??= msg.subject;
       // A read that throws throws again on the next, as nats.js's getter does.
       args[1] = msg.headers;
       this.#msg = undefined;

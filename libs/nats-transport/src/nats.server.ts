@@ -272,7 +272,9 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
 
   // Counted in flight from arrival, so shutdown also waits for events still waiting their turn.
   private onEvent(route: NatsRoute, msg: Msg): void {
-    const bytes = msg.data.length;
+    // nats.js makes a new view of the body on each read of `msg.data`: read once, handed on.
+    const data = msg.data;
+    const bytes = data.length;
     if (this.eventSlots.full(bytes)) {
       const { maxQueuedEvents, maxQueuedEventBytes, service, subjectPrefix } = this.options;
       if (overloadChannel.hasSubscribers) {
@@ -282,7 +284,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       this.refuse(route, msg, new OverloadedError(msg.subject, MESSAGES.eventQueueFull(msg.subject, this.eventSlots.queued, maxQueuedEvents, maxQueuedEventBytes)));
       return;
     }
-    this.handleTracked(route, msg, () => this.eventSlots.schedule(() => this.delivery.deliverCore(route, msg, this.nc), bytes));
+    this.handleTracked(route, msg, () => this.eventSlots.schedule(() => this.delivery.deliverCore(route, msg, this.nc, data), bytes));
   }
 
   /**
@@ -290,7 +292,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
    * `work` resolves the failure it answered with, if any, for the diagnostics report.
    */
   private handleTracked(route: NatsRoute, msg: Msg | JsMsg, work: () => MaybePromise<WireError | undefined>): void {
-    const incoming = readIncomingHeaders(msg, msg.subject);
+    const incoming = readIncomingHeaders(msg);
     if (incoming.fault !== undefined) {
       this.refuse(route, msg, incoming.fault);
       return;
@@ -305,20 +307,21 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
         : traceHandling(tracer, route, msg, correlationId, this.options.service, () => Promise.resolve(CorrelationContext.run(correlationId, work)));
     // Work done at once was never in flight; the rest is listed until it settles, for shutdown to wait on.
     if (!isThenable(handled)) {
-      this.handled(route, msg.subject, correlationId, startedAt, handled);
+      this.handled(route, msg, correlationId, startedAt, handled);
       return;
     }
     const entry = this.inFlight.begin(msg.subject, correlationId);
     const done = (failure: WireError | undefined) => {
       this.inFlight.end(entry);
-      this.handled(route, msg.subject, correlationId, startedAt, failure);
+      this.handled(route, msg, correlationId, startedAt, failure);
     };
     handled.then(done, (error: unknown) => done(toWireError(error)));
   }
 
-  private handled(route: NatsRoute, subject: string, correlationId: string, startedAt: number, failure: WireError | undefined): void {
+  // The message rather than its subject: nats.js decodes a subject on its first read, which only a report needs.
+  private handled(route: NatsRoute, msg: Msg | JsMsg, correlationId: string, startedAt: number, failure: WireError | undefined): void {
     route.stats?.record(startedAt, failure);
-    if (handledChannel.hasSubscribers) this.reportHandled(route, subject, correlationId, startedAt, failure);
+    if (handledChannel.hasSubscribers) this.reportHandled(route, msg.subject, correlationId, startedAt, failure);
   }
 
   private useCompiled(routes: NatsRoute[]): void {

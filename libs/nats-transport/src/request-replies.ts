@@ -40,7 +40,7 @@ export class RequestReplies {
   answer(route: NatsRoute, msg: Msg, timeoutMs = route.timeoutMs): MaybePromise<WireError | undefined> {
     let answered: MaybePromise<unknown>;
     try {
-      answered = invokeNow(route.invoke, decodePayload(msg.data, msg.subject, route.limits), new MessageNatsContext(msg));
+      answered = invokeNow(route.invoke, decodePayload(msg.data, msg, route.limits), new MessageNatsContext(msg));
     } catch (error) {
       return this.answerFailure(msg, error);
     }

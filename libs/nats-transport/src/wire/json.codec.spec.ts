@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { MalformedPayloadError } from '../errors/malformed-payload.error.js';
+import { resolvePayloadLimits } from '../nats-transport.limits.js';
 import { decodePayload, encodePayload } from './json.codec.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -30,6 +31,23 @@ describe('json codec', () => {
 
     it('rejects invalid UTF-8', () => {
       expect(() => decodePayload(new Uint8Array([0xc3, 0x28]), 's')).toThrow('payload is not valid JSON: s');
+    });
+
+    it('reads a message source\'s subject only to name a refusal', () => {
+      let reads = 0;
+      const msg = {
+        get subject() {
+          reads += 1;
+          return 'orders.get';
+        },
+      };
+      const limits = resolvePayloadLimits('test', { maxDepth: 2 });
+      expect(decodePayload(bytes('{"sku":"KB-101","quantity":3}'), msg, limits)).toEqual({ sku: 'KB-101', quantity: 3 });
+      expect(reads).toBe(0);
+      expect(() => decodePayload(bytes('{"a":'), msg)).toThrow('payload is not valid JSON: orders.get');
+      expect(() => decodePayload(bytes('{"__proto__":{}}'), msg)).toThrow('payload has a forbidden key "__proto__": orders.get');
+      expect(() => decodePayload(bytes('[[[[1]]]]'), msg, limits)).toThrow(/maxDepth.*: orders\.get$/);
+      expect(reads).toBe(3);
     });
 
     it('walks very deep payloads without overflowing the stack', () => {

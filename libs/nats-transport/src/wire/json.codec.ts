@@ -9,6 +9,16 @@ const EMPTY = new Uint8Array(0);
 // Cheap pre-check: a hostile key needs one of these in the raw text (a `\u` escape can spell any key).
 const SUSPICIOUS = /__proto__|constructor|\\u/;
 
+/**
+ * Where a body came from, for its errors: a subject, or a message whose subject is read only
+ * when an error names it (nats.js decodes a message's subject from its bytes on first read).
+ */
+export type BodySource = string | { readonly subject: string };
+
+function subjectOf(source: BodySource): string {
+  return typeof source === 'string' ? source : source.subject;
+}
+
 /** JSON-encodes a payload; `undefined` is an empty body. Throws on values JSON cannot carry. */
 export function encodePayload(value: unknown): Uint8Array {
   if (value === undefined) return EMPTY;
@@ -33,34 +43,35 @@ export function utf8(text: string): Uint8Array {
  * A leading UTF-8 byte order mark is dropped (the WHATWG decoder's default), so such a body
  * parses as the same JSON without it.
  */
-export function decodePayload(data: Uint8Array, subject: string, limits?: ResolvedPayloadLimits): unknown {
+export function decodePayload(data: Uint8Array, source: BodySource, limits?: ResolvedPayloadLimits): unknown {
   if (data.length === 0) return undefined;
-  if (limits !== undefined) checkPayloadLimits(data, limits, subject);
+  if (limits !== undefined) checkPayloadLimits(data, limits, source);
   let text: string;
   let value: unknown;
   try {
     text = decoder.decode(data);
     value = JSON.parse(text);
   } catch (cause) {
-    throw new MalformedPayloadError(MESSAGES.notJson(subject), { cause });
+    throw new MalformedPayloadError(MESSAGES.notJson(subjectOf(source)), { cause });
   }
   if (SUSPICIOUS.test(text)) {
     const key = findHostileKey(value);
-    if (key !== undefined) throw new MalformedPayloadError(MESSAGES.hostileKey(subject, key));
+    if (key !== undefined) throw new MalformedPayloadError(MESSAGES.hostileKey(subjectOf(source), key));
   }
   return value;
 }
 
 /**
  * Throws a `ValidationError` naming the first limit a JSON body breaks, read from its raw bytes
- * without parsing it; `where` (a subject, a route) ends the message. Other doors than NATS (an
- * HTTP body parser) call it to hold their bodies to the same limits before they parse them.
+ * without parsing it; `where` (a subject, a route, a message) ends the message. Other doors
+ * than NATS (an HTTP body parser) call it to hold their bodies to the same limits before they
+ * parse them.
  */
-export function checkPayloadLimits(data: Uint8Array, limits: ResolvedPayloadLimits, where: string): void {
+export function checkPayloadLimits(data: Uint8Array, limits: ResolvedPayloadLimits, where: BodySource): void {
   const breach = findLimitBreach(data, limits);
   if (breach === undefined) return;
   const message = MESSAGES.payloadLimit(breach.limit, breach.max);
-  throw new ValidationError([{ field: 'payload', messages: [message] }], `${message}: ${where}`);
+  throw new ValidationError([{ field: 'payload', messages: [message] }], `${message}: ${subjectOf(where)}`);
 }
 
 // Iterative walk: a deeply nested payload must not overflow the stack.

@@ -41,9 +41,9 @@ interface RawCoreMsg {
  * read on its bytes when it is plainly well formed, the common case, which spares nats.js's
  * decoding (a string split and a map per message) until a guard or handler reads `msg.headers`.
  * Anything else, or a message whose bytes are not reachable, is decoded by nats.js as
- * `headerFault` does.
+ * `headerFault` does. The subject is read only to name a fault.
  */
-export function readIncomingHeaders(msg: { readonly headers?: MsgHdrs }, subject: string): IncomingHeaders {
+export function readIncomingHeaders(msg: { readonly headers?: MsgHdrs; readonly subject: string }): IncomingHeaders {
   const raw = msg as RawCoreMsg;
   const data = raw._rdata;
   const end = raw._msg?.hdr;
@@ -52,6 +52,6 @@ export function readIncomingHeaders(msg: { readonly headers?: MsgHdrs }, subject
     const correlationId = headerValueIn(data, end, CORRELATION_NAME);
     if (correlationId !== undefined) return { correlationId };
   }
-  const fault = headerFault(msg, subject);
+  const fault = headerFault(msg, msg.subject);
   return fault !== undefined ? { fault } : { correlationId: msg.headers?.get(CORRELATION_ID_HEADER) };
 }

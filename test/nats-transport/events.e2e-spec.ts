@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEAD_LETTER_ERROR_HEADER, Event, ORIGINAL_SUBJECT_HEADER } from '@cliffracer/nats-transport';
+import { DEAD_LETTER_ERROR_HEADER, Event, type HandledReport, NATS_HANDLED_CHANNEL, ORIGINAL_SUBJECT_HEADER } from '@cliffracer/nats-transport';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
   createTestApp,
   ensureNats,
@@ -83,6 +84,29 @@ describe('NatsServer: events', () => {
     await waitUntil(() => handled((c) => c.deep).length === 3 && handled((c) => c.single).length === 2);
     expect(handled((c) => c.single).sort()).toEqual(['created:o1', 'paid:o2']);
     expect(handled((c) => c.deep).sort()).toEqual(['o1', 'o2', 'o3']);
+  });
+
+  it('reports each handled event on the subject it came on, under its route\'s pattern', async () => {
+    const reports: HandledReport[] = [];
+    const listener = (report: unknown) => {
+      if ((report as HandledReport).subject.startsWith('orders.') || (report as HandledReport).subject === 'fanout.ping') reports.push(report as HandledReport);
+    };
+    subscribe(NATS_HANDLED_CHANNEL, listener);
+    try {
+      await first.client.emit('orders.shipped', { id: 'o4' });
+      await first.client.emit('fanout.ping', { id: 'p0' });
+      await waitUntil(() => reports.length === 4);
+    } finally {
+      unsubscribe(NATS_HANDLED_CHANNEL, listener);
+      // The tests after this one count their own events from none.
+      for (const app of [first, second]) app.app.get(OrderEventsController).everyInstance.length = 0;
+    }
+    expect(reports.map((r) => `${r.route} ${r.subject}`).sort()).toEqual([
+      'fanout.ping fanout.ping',
+      'fanout.ping fanout.ping',
+      'orders.* orders.shipped',
+      'orders.> orders.shipped',
+    ]);
   });
 
   it('delivers a broadcast event to every instance', async () => {

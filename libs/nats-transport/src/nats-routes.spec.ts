@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { MessageHandler } from '@nestjs/microservices';
 import { EVENT_HANDLER_KIND, RPC_HANDLER_KIND } from './nats-transport.constants.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
-import { buildRoutes, eventQueue } from './nats-routes.js';
+import { buildRoutes, eventQueue, subjectOf } from './nats-routes.js';
 
 function handler(isEventHandler: boolean, extras: Record<string, unknown>): MessageHandler {
   return Object.assign(async () => undefined, { isEventHandler, extras }) as unknown as MessageHandler;
@@ -25,6 +25,30 @@ describe('buildRoutes', () => {
   it('keeps a plain @MessagePattern subject as given', () => {
     const [route] = buildRoutes(new Map([['legacy.sum', handler(false, {})]]), options);
     expect(route).toMatchObject({ kind: 'rpc', subject: 'dev.legacy.sum' });
+  });
+
+  it('takes a message\'s subject from a route without wildcards, and from the message otherwise', () => {
+    const routes = buildRoutes(
+      new Map([
+        ['get', handler(false, { kind: RPC_HANDLER_KIND })],
+        ['orders.placed', handler(true, { kind: EVENT_HANDLER_KIND })],
+        ['orders.*', handler(true, { kind: EVENT_HANDLER_KIND })],
+      ]),
+      options,
+    );
+    expect(routes.map((r) => r.exact)).toEqual([true, true, false]);
+    let reads = 0;
+    const msg = (subject: string) => ({
+      get subject() {
+        reads += 1;
+        return subject;
+      },
+    });
+    expect(subjectOf(routes[0]!, msg('dev.orders.get'))).toBe('dev.orders.get');
+    expect(subjectOf(routes[1]!, msg('dev.orders.placed'))).toBe('dev.orders.placed');
+    expect(reads).toBe(0);
+    expect(subjectOf(routes[2]!, msg('dev.orders.shipped'))).toBe('dev.orders.shipped');
+    expect(reads).toBe(1);
   });
 
   it('gives overlapping event patterns their own queue groups', () => {

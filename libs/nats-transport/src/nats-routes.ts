@@ -13,6 +13,8 @@ import { isValidSubject, isValidSubjectPattern, rpcSubject } from './subjects.js
 export interface NatsRoute {
   kind: 'rpc' | 'event';
   subject: string;
+  /** True when `subject` has no wildcard: every message of the route comes on it. */
+  exact: boolean;
   queue?: string;
   handler: MessageHandler;
   /** What runs a message: Nest's handler, or its pipeline compiled at boot (set by the server). */
@@ -42,18 +44,27 @@ export function buildRoutes(handlers: Map<string, MessageHandler>, options: Norm
     if (handler.isEventHandler) {
       const metadata = getEventMetadata(handler);
       const subject = checked(`${prefix}${pattern}`);
+      const exact = isValidSubject(subject);
       const limits = limitsOf(metadata?.limits);
-      if (metadata?.durable) return { kind: 'event', subject, handler, invoke: handler, durable: metadata.durable, limits };
+      if (metadata?.durable) return { kind: 'event', subject, exact, handler, invoke: handler, durable: metadata.durable, limits };
       const queue = metadata?.broadcast ? undefined : eventQueue(service, pattern);
-      return { kind: 'event', subject, queue, handler, invoke: handler, limits };
+      return { kind: 'event', subject, exact, queue, handler, invoke: handler, limits };
     }
     const rpc = getRpcMetadata(handler);
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
     if (!isValidSubject(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
     const concurrency = rpc?.concurrency;
     const stats = options.discovery ? new EndpointStats() : undefined;
-    return { kind: 'rpc', subject, queue: service, handler, invoke: handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), stats, ...(concurrency && { concurrency }) };
+    return { kind: 'rpc', subject, exact: true, queue: service, handler, invoke: handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), stats, ...(concurrency && { concurrency }) };
   });
+}
+
+/**
+ * The subject a message of `route` came on: the route's own when it has no wildcard, which
+ * spares decoding it from the message's bytes (nats.js does on the first read of `subject`).
+ */
+export function subjectOf(route: NatsRoute, msg: { readonly subject: string }): string {
+  return route.exact ? route.subject : msg.subject;
 }
 
 /**

@@ -26,7 +26,7 @@ import type {
   NormalizedNatsTransportOptions,
 } from './interfaces/nats-transport-options.interface.js';
 import { closeConnection, connectNats, NatsStatus, settlesWithin, watchConnection } from './nats-connection.js';
-import { buildRoutes, type NatsRoute } from './nats-routes.js';
+import { buildRoutes, type NatsRoute, subjectOf } from './nats-routes.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 import { RefusalLog } from './refusal.log.js';
@@ -310,7 +310,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       this.handled(route, msg, correlationId, startedAt, handled);
       return;
     }
-    const entry = this.inFlight.begin(msg.subject, correlationId);
+    const entry = this.inFlight.begin(subjectOf(route, msg), correlationId);
     const done = (failure: WireError | undefined) => {
       this.inFlight.end(entry);
       this.handled(route, msg, correlationId, startedAt, failure);
@@ -318,10 +318,10 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     handled.then(done, (error: unknown) => done(toWireError(error)));
   }
 
-  // The message rather than its subject: nats.js decodes a subject on its first read, which only a report needs.
+  // The message rather than its subject: only a report needs the subject.
   private handled(route: NatsRoute, msg: Msg | JsMsg, correlationId: string, startedAt: number, failure: WireError | undefined): void {
     route.stats?.record(startedAt, failure);
-    if (handledChannel.hasSubscribers) this.reportHandled(route, msg.subject, correlationId, startedAt, failure);
+    if (handledChannel.hasSubscribers) this.reportHandled(route, subjectOf(route, msg), correlationId, startedAt, failure);
   }
 
   private useCompiled(routes: NatsRoute[]): void {

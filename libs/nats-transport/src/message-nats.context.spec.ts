@@ -49,6 +49,13 @@ describe('MessageNatsContext', () => {
     expect(reads()).toBe(1);
   });
 
+  it('shows its subject when logged or serialized before anything read it, its headers still unread', () => {
+    const { msg, reads } = message(natsHeaders());
+    expect(JSON.stringify(new MessageNatsContext(msg))).toBe('{"args":["svc.method",null]}');
+    expect(inspect(new MessageNatsContext(msg))).toContain("'svc.method'");
+    expect(reads()).toBe(0);
+  });
+
   it('gives the arguments Nest gives, undefined headers included', () => {
     const { msg } = message(undefined);
     const ctx = new MessageNatsContext(msg);

@@ -1,5 +1,6 @@
 import { NatsContext } from '@nestjs/microservices';
 import type { MsgHdrs } from '@nats-io/transport-node';
+import { inspect } from 'node:util';
 
 /** What a handler's context is made from: a message's subject and (lazily decoded) headers. */
 export interface ContextMessage {
@@ -41,6 +42,18 @@ export class MessageNatsContext extends NatsContext {
 
   override getArgByIndex(index: number): unknown {
     return this.withHeaders()[index];
+  }
+
+  // Logged or serialized before anything read it, the context still shows its subject, as
+  // Nest's own does; headers not yet read show as undefined.
+  toJSON(): { args: [string, MsgHdrs | undefined] } {
+    this.getSubject();
+    return { args: super.getArgs() as [string, MsgHdrs | undefined] };
+  }
+
+  [inspect.custom](): this {
+    this.getSubject();
+    return this;
   }
 
   private withHeaders(): [string, MsgHdrs | undefined] {

@@ -3,7 +3,8 @@ import type { LoggerService } from '@nestjs/common';
 import { errors, type NatsConnection } from '@nats-io/transport-node';
 import { NatsUnreachableError } from './errors/nats-unreachable.error.js';
 import { TransportError } from './errors/transport.error.js';
-import { connectWithRetry, refusal, retryDelayMs } from './nats-connection.js';
+import { connectionOptions, connectWithRetry, refusal, retryDelayMs } from './nats-connection.js';
+import { normalizeNatsTransportOptions } from './nats-transport.options.js';
 
 const retry = { maxWaitMs: 2000, initialDelayMs: 200, maxDelayMs: 800 };
 const options = { servers: ['nats://a:4222', 'nats://b:4222'], connectRetry: retry };
@@ -119,5 +120,23 @@ describe('refusal', () => {
   it('leaves an unreachable server to the retry loop', () => {
     expect(refusal(refused(), { servers, tls: { caFile: '/tls/ca.crt' } })).toBeUndefined();
     expect(refusal(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), { servers })).toBeUndefined();
+  });
+});
+
+describe('connectionOptions', () => {
+  const base = { service: 'orders', servers: 'nats://a:4222' };
+
+  it('has a server write in pieces of replyFlushBytes (nats.js\'s pendingLimit) and a client keep nats.js\'s own', () => {
+    const options = normalizeNatsTransportOptions({ ...base, replyFlushBytes: 2048 });
+    expect(connectionOptions(options, 'server')).toMatchObject({ name: 'orders-server', pendingLimit: 2048, noAsyncTraces: true });
+    expect(connectionOptions(options, 'client')).not.toHaveProperty('pendingLimit');
+    expect(connectionOptions(normalizeNatsTransportOptions(base), 'server')).toMatchObject({ pendingLimit: 4096 });
+  });
+
+  it('lets `connection` override the defaults, but never the credentials from `auth`', () => {
+    const options = normalizeNatsTransportOptions({ ...base, auth: { token: 't' }, connection: { noAsyncTraces: false, pingInterval: 5000 } });
+    const server = connectionOptions(options, 'server');
+    expect(server).toMatchObject({ noAsyncTraces: false, pingInterval: 5000, pendingLimit: 4096 });
+    expect(server.authenticator).toBeDefined();
   });
 });

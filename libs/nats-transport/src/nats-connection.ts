@@ -23,28 +23,36 @@ export type NatsStatus = (typeof NatsStatus)[keyof typeof NatsStatus];
 const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
- * Opens a connection that keeps reconnecting as the options say. nats.js's async traces are
- * off unless `connection` turns them on: they build two Error objects (with stacks) per
- * request, a quarter of a caller's CPU, and the transport rebuilds its own typed errors
- * naming the subject anyway. A server waits for NATS at start (`connectRetry`); a client
- * fails at once, so a call while NATS is down never hangs on the first connection. A
- * server's connection writes its replies in pieces of `replyFlushBytes`.
+ * Opens a connection that keeps reconnecting as the options say (`connectionOptions`). A
+ * server waits for NATS at start (`connectRetry`); a client fails at once, so a call while
+ * NATS is down never hangs on the first connection.
  */
 export function connectNats(options: NormalizedNatsTransportOptions, role: 'server' | 'client'): Promise<NatsConnection> {
   const open = () =>
-    connect({
-      servers: options.servers,
-      name: `${options.service}-${role}`,
-      maxReconnectAttempts: options.maxReconnectAttempts,
-      reconnectTimeWait: options.reconnectTimeWaitMs,
-      noAsyncTraces: true,
-      ...(role === 'server' && replyFlushing(options.replyFlushBytes)),
-      ...options.connection,
-      ...securityConnectionOptions(options.auth, options.tls),
-    }).catch((error: unknown) => {
+    connect(connectionOptions(options, role)).catch((error: unknown) => {
       throw refusal(error, options) ?? error;
     });
   return role === 'server' ? connectWithRetry(open, options, new Logger('NatsServer')) : open();
+}
+
+/**
+ * What nats.js is given for a server's or a client's connection. Async traces are off unless
+ * `connection` turns them on: they build two Error objects (with stacks) per request, a
+ * quarter of a caller's CPU, and the transport rebuilds its own typed errors naming the
+ * subject anyway. A server's connection writes in pieces of `replyFlushBytes`; `connection`
+ * overrides either, credentials and TLS come from `auth` and `tls` only.
+ */
+export function connectionOptions(options: NormalizedNatsTransportOptions, role: 'server' | 'client'): NodeConnectionOptions {
+  return {
+    servers: options.servers,
+    name: `${options.service}-${role}`,
+    maxReconnectAttempts: options.maxReconnectAttempts,
+    reconnectTimeWait: options.reconnectTimeWaitMs,
+    noAsyncTraces: true,
+    ...(role === 'server' && replyFlushing(options.replyFlushBytes)),
+    ...options.connection,
+    ...securityConnectionOptions(options.auth, options.tls),
+  };
 }
 
 // Node's codes for a server certificate the client cannot trust.
@@ -207,7 +215,7 @@ export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): 
 /**
  * nats.js's own setting for the bytes it gathers before writing (`pendingLimit`, read from the
  * connection options though its types leave it out; 32 KiB by default). A nats.js that no
- * longer reads it writes as before: a test watches that it still does.
+ * longer reads it writes as before: an e2e test watches the size of the server's writes.
  */
 function replyFlushing(bytes: number): Partial<NodeConnectionOptions> {
   return { pendingLimit: bytes } as Partial<NodeConnectionOptions>;

@@ -27,16 +27,18 @@ describe('buildRoutes', () => {
     expect(route).toMatchObject({ kind: 'rpc', subject: 'dev.legacy.sum' });
   });
 
-  it('takes a message\'s subject from a route without wildcards, and from the message otherwise', () => {
+  it('takes a message\'s subject from a core route without wildcards, and from the message otherwise', () => {
     const routes = buildRoutes(
       new Map([
         ['get', handler(false, { kind: RPC_HANDLER_KIND })],
         ['orders.placed', handler(true, { kind: EVENT_HANDLER_KIND })],
         ['orders.*', handler(true, { kind: EVENT_HANDLER_KIND })],
+        // A durable consumer's filter may still be another instance's (a rolling deploy).
+        ['orders.paid', handler(true, { kind: EVENT_HANDLER_KIND, durable: { name: 'paid', maxDeliver: 5, ackWaitMs: 30_000 } })],
       ]),
       options,
     );
-    expect(routes.map((r) => r.exact)).toEqual([true, true, false]);
+    expect(routes.map((r) => r.exact)).toEqual([true, true, false, false]);
     let reads = 0;
     const msg = (subject: string) => ({
       get subject() {

@@ -13,7 +13,7 @@ import { isValidSubject, isValidSubjectPattern, rpcSubject } from './subjects.js
 export interface NatsRoute {
   kind: 'rpc' | 'event';
   subject: string;
-  /** True when `subject` has no wildcard: every message of the route comes on it. */
+  /** True when every message of the route comes on `subject`: a core subscription without wildcards. */
   exact: boolean;
   queue?: string;
   handler: MessageHandler;
@@ -44,7 +44,9 @@ export function buildRoutes(handlers: Map<string, MessageHandler>, options: Norm
     if (handler.isEventHandler) {
       const metadata = getEventMetadata(handler);
       const subject = checked(`${prefix}${pattern}`);
-      const exact = isValidSubject(subject);
+      // A durable consumer's filter is set by whichever instance started it last (a rolling
+      // deploy may still run the old one): its messages' subjects are read from the messages.
+      const exact = isValidSubject(subject) && metadata?.durable === undefined;
       const limits = limitsOf(metadata?.limits);
       if (metadata?.durable) return { kind: 'event', subject, exact, handler, invoke: handler, durable: metadata.durable, limits };
       const queue = metadata?.broadcast ? undefined : eventQueue(service, pattern);

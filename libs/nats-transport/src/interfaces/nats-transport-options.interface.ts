@@ -89,12 +89,12 @@ export interface NatsTransportModuleOptions {
    */
   maxQueuedEventBytes?: number;
   /**
-   * Bytes of replies the server's connection gathers before it writes them to NATS; the rest
-   * is written when the event loop's turn ends. Under load a read brings many requests at
-   * once: written in pieces, the first replies reach NATS, and their callers, while the later
-   * ones are still being made, instead of all at the end (nats.js gathers 32 KiB). Costs a few
-   * more writes, and nothing when requests come one at a time. Clients keep nats.js's 32 KiB:
-   * a burst of events goes out in fewer writes.
+   * Bytes the server's connection gathers (its replies, mostly) before it writes them to NATS;
+   * what is left goes out once the current work is done (a microtask). Under load a read
+   * brings many requests at once: written in pieces, the first replies reach NATS, and their
+   * callers, while the later ones are still being made, instead of all at the end (nats.js
+   * gathers 32 KiB). Costs a few more writes, and nothing when requests come one at a time.
+   * Clients keep nats.js's 32 KiB: a burst of events goes out in fewer writes.
    * @default 4096
    */
   replyFlushBytes?: number;

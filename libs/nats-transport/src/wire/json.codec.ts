@@ -15,7 +15,8 @@ const SUSPICIOUS = /__proto__|constructor|\\u/;
  */
 export type BodySource = string | { readonly subject: string };
 
-function subjectOf(source: BodySource): string {
+/** The subject a source names, read from a message only now. */
+export function subjectNamed(source: BodySource): string {
   return typeof source === 'string' ? source : source.subject;
 }
 
@@ -52,11 +53,11 @@ export function decodePayload(data: Uint8Array, source: BodySource, limits?: Res
     text = decoder.decode(data);
     value = JSON.parse(text);
   } catch (cause) {
-    throw new MalformedPayloadError(MESSAGES.notJson(subjectOf(source)), { cause });
+    throw new MalformedPayloadError(MESSAGES.notJson(subjectNamed(source)), { cause });
   }
   if (SUSPICIOUS.test(text)) {
     const key = findHostileKey(value);
-    if (key !== undefined) throw new MalformedPayloadError(MESSAGES.hostileKey(subjectOf(source), key));
+    if (key !== undefined) throw new MalformedPayloadError(MESSAGES.hostileKey(subjectNamed(source), key));
   }
   return value;
 }
@@ -71,7 +72,7 @@ export function checkPayloadLimits(data: Uint8Array, limits: ResolvedPayloadLimi
   const breach = findLimitBreach(data, limits);
   if (breach === undefined) return;
   const message = MESSAGES.payloadLimit(breach.limit, breach.max);
-  throw new ValidationError([{ field: 'payload', messages: [message] }], `${message}: ${subjectOf(where)}`);
+  throw new ValidationError([{ field: 'payload', messages: [message] }], `${message}: ${subjectNamed(where)}`);
 }
 
 // Iterative walk: a deeply nested payload must not overflow the stack.

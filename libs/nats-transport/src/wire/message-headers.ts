@@ -3,6 +3,7 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import { MalformedPayloadError } from '../errors/malformed-payload.error.js';
 import { MESSAGES } from '../nats-transport.messages.js';
 import { headerValueIn } from './header-block.js';
+import { type BodySource, subjectNamed } from './json.codec.js';
 
 const CORRELATION_NAME = Buffer.from(CORRELATION_ID_HEADER, 'latin1');
 
@@ -11,14 +12,15 @@ const CORRELATION_NAME = Buffer.from(CORRELATION_ID_HEADER, 'latin1');
  * headers lazily, on the first read of `msg.headers`, and throws on a malformed block (a space
  * in a name, a bare LF in a value); thrown inside a subscription callback, that closes the
  * connection's reader and silences the service. Once decoded, later reads are served from cache.
- * Returns the error to refuse the message with, or `undefined` when its headers are usable.
+ * Returns the error to refuse the message with, naming `where` (a subject, or the message,
+ * whose subject is then read only for the error), or `undefined` when its headers are usable.
  */
-export function headerFault(msg: { readonly headers?: MsgHdrs }, subject: string): MalformedPayloadError | undefined {
+export function headerFault(msg: { readonly headers?: MsgHdrs }, where: BodySource): MalformedPayloadError | undefined {
   try {
     void msg.headers;
     return undefined;
   } catch (cause) {
-    return new MalformedPayloadError(MESSAGES.badHeaders(subject), { cause });
+    return new MalformedPayloadError(MESSAGES.badHeaders(subjectNamed(where)), { cause });
   }
 }
 
@@ -52,6 +54,6 @@ export function readIncomingHeaders(msg: { readonly headers?: MsgHdrs; readonly 
     const correlationId = headerValueIn(data, end, CORRELATION_NAME);
     if (correlationId !== undefined) return { correlationId };
   }
-  const fault = headerFault(msg, msg.subject);
+  const fault = headerFault(msg, msg);
   return fault !== undefined ? { fault } : { correlationId: msg.headers?.get(CORRELATION_ID_HEADER) };
 }

@@ -9,6 +9,8 @@ class Tally {
   running = 0;
   peak = 0;
   readonly handled: number[] = [];
+  /** While set, handlers wait for it instead of 40 ms: what is in flight then stays so. */
+  gate?: Promise<void>;
 }
 
 @Controller()
@@ -19,7 +21,7 @@ class SlowEventsController {
   async onQueued(@Payload() event: { n: number }) {
     this.tally.running += 1;
     this.tally.peak = Math.max(this.tally.peak, this.tally.running);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await (this.tally.gate ?? new Promise((resolve) => setTimeout(resolve, 40)));
     this.tally.running -= 1;
     this.tally.handled.push(event.n);
   }
@@ -53,9 +55,15 @@ describe('bounded event handling', () => {
   });
 
   it('handles the events still waiting their turn before it shuts down', async () => {
+    let open!: () => void;
+    tally.gate = new Promise<void>((resolve) => (open = resolve));
     for (let n = 10; n < 16; n += 1) await service.client.emit('work.events.queued', { n });
-    await waitUntil(() => service.server.inFlight.size === 6);
-    await service.close();
+    // Two running, four waiting their turn, however slowly the machine delivers them.
+    await waitUntil(() => service.server.inFlight.size === 6, 10_000);
+    expect(tally.running).toBe(2);
+    const closing = service.close();
+    open();
+    await closing;
     expect(tally.handled.filter((n) => n >= 10)).toHaveLength(6);
   });
 });

@@ -34,10 +34,14 @@ export async function writeConfig(config: Record<string, unknown>): Promise<{ fi
   return { file, dir };
 }
 
-/** `count` consecutive free ports, as apps with several instances need. */
+/**
+ * `count` consecutive free ports, as apps with several instances need. Taken below Linux's
+ * ephemeral range (32768 and up): there, any outgoing connection of the run (to NATS, to the
+ * database, nginx to its upstreams) may hold one of them when the test checks it is free.
+ */
 export async function freePortRange(count: number, isFree: (port: number) => Promise<boolean>): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const base = 20_000 + Math.floor(Math.random() * (12_000 - count));
     const checks = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
     if (checks.every(Boolean)) return base;
   }

@@ -57,10 +57,10 @@ export class MessageNatsContext extends NatsContext {
   }
 
   private withHeaders(): [string, MsgHdrs | undefined] {
+    this.getSubject();
     const args = super.getArgs() as [string, MsgHdrs | undefined];
     const msg = this.#msg;
     if (msg !== undefined) {
-      args[0] ??= msg.subject;
       // A read that throws throws again on the next, as nats.js's getter does.
       args[1] = msg.headers;
       this.#msg = undefined;

@@ -8,7 +8,7 @@ import { ValidationPlan } from './validation/validation-plan.js';
 /** Options the compiled fast path reproduces exactly; any other option keeps every payload on the full path. */
 const PLAN_SAFE_OPTIONS = new Set(['exceptionFactory', 'errorHttpStatusCode', 'disableErrorMessages']);
 /** Types ValidationPipe leaves unvalidated. */
-const UNVALIDATED_TYPES: unknown[] = [String, Boolean, Number, Array, Object, Buffer, Date];
+const UNVALIDATED_TYPES = new Set<unknown>([String, Boolean, Number, Array, Object, Buffer, Date]);
 
 /**
  * Nest's `ValidationPipe` set for messages: transforms payloads into their DTO classes,
@@ -63,7 +63,7 @@ export class RpcValidationPipe extends ValidationPipe implements SyncPipe {
   transformSync(value: unknown, metadata: ArgumentMetadata): unknown {
     if (!this.plans) return NEEDS_ASYNC;
     const { metatype, type } = metadata;
-    if (!metatype || type === 'custom' || UNVALIDATED_TYPES.includes(metatype)) {
+    if (!metatype || type === 'custom' || UNVALIDATED_TYPES.has(metatype)) {
       // ValidationPipe hands these back as they are, except route params and queries it converts.
       return type === 'param' || type === 'query' ? NEEDS_ASYNC : value;
     }

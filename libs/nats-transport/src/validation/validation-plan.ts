@@ -43,6 +43,9 @@ const plans = new WeakMap<Function, ValidationPlan | null>();
  * class-validator words them. So the plan never accepts what the full path would refuse.
  */
 export class ValidationPlan {
+  /** The class's name, read once: V8 looks a function's name up on every read. */
+  private readonly targetName: string;
+
   private constructor(
     private readonly metatype: new () => object,
     private readonly properties: PropertyPlan[],
@@ -50,7 +53,9 @@ export class ValidationPlan {
     private readonly allowed: ReadonlySet<string>,
     /** Decorated properties plainToInstance assigns (not read-only accessors of the class). */
     private readonly assignable: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.targetName = metatype.name;
+  }
 
   /** The plan of a DTO class, or null when its metadata is beyond what a plan covers. */
   static for(metatype: Function): ValidationPlan | null {
@@ -120,7 +125,7 @@ export class ValidationPlan {
     for (const condition of property.conditions) if (!condition(instance, value)) return true;
     for (const check of property.checks) {
       if (check.validateIf !== undefined && !check.validateIf(instance, value)) continue;
-      const args = { targetName: this.metatype.name, property: property.name, object: instance, value, constraints: check.constraints };
+      const args = { targetName: this.targetName, property: property.name, object: instance, value, constraints: check.constraints };
       const valid = check.validate(value, args);
       if (!valid || isThenable(valid)) return false;
     }

@@ -59,6 +59,17 @@ describe('findLimitBreach', () => {
     expect(performance.now() - startedAt).toBeLessThan(20);
   });
 
+  it('counts per level past the levels it keeps at first, and forgets a scan in the next', () => {
+    const limits = resolvePayloadLimits('test', { maxDepth: 300, maxArrayLength: 3, maxValues: 10_000 });
+    const nested = (depth: number, innermost: string) => `${'['.repeat(depth)}${innermost}${']'.repeat(depth)}`;
+    expect(findLimitBreach(bytes(nested(200, '1,2,3,4')), limits)).toEqual({ limit: 'maxArrayLength', max: 3 });
+    expect(findLimitBreach(bytes(nested(200, '1,2,3')), limits)).toBeUndefined();
+    // Each array counts its own commas: two arrays of three at level 150 break nothing.
+    const twoArrays = `${'['.repeat(149)}[1,2,3],[4,5,6]${']'.repeat(149)}`;
+    expect(findLimitBreach(bytes(twoArrays), limits)).toBeUndefined();
+    expect(findLimitBreach(bytes('{"a":1,"b":2,"c":3,"d":4}'), small)?.limit).toBe('maxKeys');
+  });
+
   it('skips bodies shorter than any breach could be', () => {
     expect(small.scanFromBytes).toBe(3);
     expect(resolvePayloadLimits('test').scanFromBytes).toBe(DEFAULT_PAYLOAD_LIMITS.maxDepth);

@@ -10,6 +10,8 @@ import { type SampledWindow, TimingSampler } from './timing.sampler.js';
 import { round } from './round.js';
 import { redact } from './redact.js';
 import { sessionFile } from './session-files.js';
+// Node 20 serves the global `performance` through a lazy getter on every read; the import does not.
+import { performance } from 'node:perf_hooks';
 
 /** Category names remembered as valid; more are still checked, only not remembered. */
 const MAX_KNOWN_CATEGORIES = 64;

@@ -13,6 +13,8 @@ import { isValidSubject, isValidSubjectPattern, rpcSubject } from './subjects.js
 export interface NatsRoute {
   kind: 'rpc' | 'event';
   subject: string;
+  /** `subject` without the service's subject prefix, as reports name the route. */
+  name: string;
   /** True when every message of the route comes on `subject`: a core subscription without wildcards. */
   exact: boolean;
   queue?: string;
@@ -48,16 +50,16 @@ export function buildRoutes(handlers: Map<string, MessageHandler>, options: Norm
       // deploy may still run the old one): its messages' subjects are read from the messages.
       const exact = isValidSubject(subject) && metadata?.durable === undefined;
       const limits = limitsOf(metadata?.limits);
-      if (metadata?.durable) return { kind: 'event', subject, exact, handler, invoke: handler, durable: metadata.durable, limits };
+      if (metadata?.durable) return { kind: 'event', subject, name: subject.slice(prefix.length), exact, handler, invoke: handler, durable: metadata.durable, limits };
       const queue = metadata?.broadcast ? undefined : eventQueue(service, pattern);
-      return { kind: 'event', subject, exact, queue, handler, invoke: handler, limits };
+      return { kind: 'event', subject, name: subject.slice(prefix.length), exact, queue, handler, invoke: handler, limits };
     }
     const rpc = getRpcMetadata(handler);
     const subject = rpc ? rpcSubject(prefix, service, pattern) : `${prefix}${pattern}`;
     if (!isValidSubject(subject)) throw new InvalidOptionsError('NatsServer', MESSAGES.invalidSubject(subject));
     const concurrency = rpc?.concurrency;
     const stats = options.discovery ? new EndpointStats() : undefined;
-    return { kind: 'rpc', subject, exact: true, queue: service, handler, invoke: handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), stats, ...(concurrency && { concurrency }) };
+    return { kind: 'rpc', subject, name: subject.slice(prefix.length), exact: true, queue: service, handler, invoke: handler, timeoutMs: rpc?.timeoutMs, limits: limitsOf(rpc?.limits), stats, ...(concurrency && { concurrency }) };
   });
 }
 

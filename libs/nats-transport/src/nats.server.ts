@@ -37,6 +37,8 @@ import { NATS_TRACER_NAME } from './tracing/messaging-attributes.js';
 import { traceHandling } from './tracing/handling.trace.js';
 import { readIncomingHeaders } from './wire/message-headers.js';
 import { toWireError, type WireError } from './wire/wire-error.js';
+// Node 20 serves the global `performance` through a lazy getter on every read; the import does not.
+import { performance } from 'node:perf_hooks';
 
 /** A subscription or durable consumer of the server, as tools show it. */
 export interface NatsRouteInfo {
@@ -321,7 +323,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   // The message rather than its subject: only a report needs the subject.
   private handled(route: NatsRoute, msg: Msg | JsMsg, correlationId: string, startedAt: number, failure: WireError | undefined): void {
     route.stats?.record(startedAt, failure);
-    if (handledChannel.hasSubscribers) this.reportHandled(route, subjectOf(route, msg), correlationId, startedAt, failure);
+    if (handledChannel.hasSubscribers) this.reportHandled(route, msg, correlationId, startedAt, failure);
   }
 
   private useCompiled(routes: NatsRoute[]): void {
@@ -350,12 +352,13 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     else this.delivery.refuseCore(route, msg as Msg, wire, this.nc);
   }
 
-  private reportHandled(route: NatsRoute, subject: string, correlationId: string, startedAt: number, failure?: WireError): void {
+  // A route without wildcards names the subject too: nothing is decoded or cut per message.
+  private reportHandled(route: NatsRoute, msg: Msg | JsMsg, correlationId: string, startedAt: number, failure?: WireError): void {
     const report: HandledReport = {
       kind: route.kind,
       service: this.options.service,
-      subject: subject.slice(this.options.subjectPrefix.length),
-      route: route.subject.slice(this.options.subjectPrefix.length),
+      subject: route.exact ? route.name : msg.subject.slice(this.options.subjectPrefix.length),
+      route: route.name,
       correlationId,
       durationMs: performance.now() - startedAt,
       timeoutMs: route.timeoutMs ?? route.durable?.ackWaitMs ?? this.options.requestTimeoutMs,

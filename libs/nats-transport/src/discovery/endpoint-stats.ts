@@ -1,4 +1,6 @@
 import type { WireError } from '../wire/wire-error.js';
+// Node 20 serves the global `performance` through a lazy getter on every read; the import does not.
+import { performance } from 'node:perf_hooks';
 
 // A STATS reply stays small whatever a handler's error message says.
 const MAX_LAST_ERROR_LENGTH = 512;

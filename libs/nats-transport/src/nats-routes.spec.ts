@@ -39,6 +39,8 @@ describe('buildRoutes', () => {
       options,
     );
     expect(routes.map((r) => r.exact)).toEqual([true, true, false, false]);
+    // Reports name a route by its subject without the prefix, cut once here.
+    expect(routes.map((r) => r.name)).toEqual(['orders.get', 'orders.placed', 'orders.*', 'orders.paid']);
     let reads = 0;
     const msg = (subject: string) => ({
       get subject() {

@@ -33,6 +33,8 @@ import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
 import { type CallerHeaderList, checkCallerHeaders } from './wire/caller-headers.js';
 import { OutgoingHeaders } from './wire/outgoing-headers.js';
 import { internalWireError, isWireError } from './wire/wire-error.js';
+// Node 20 serves the global `performance` through a lazy getter on every read; the import does not.
+import { performance } from 'node:perf_hooks';
 
 /** Options of one call. */
 export interface CallOptions {

@@ -11,6 +11,8 @@ import type { NatsRoute } from './nats-routes.js';
 import type { RefusalLog } from './refusal.log.js';
 import type { RequestReplies } from './request-replies.js';
 import { toWireError, type WireError } from './wire/wire-error.js';
+// Node 20 serves the global `performance` through a lazy getter on every read; the import does not.
+import { performance } from 'node:perf_hooks';
 
 /** Where a bulkhead's requests go: the answers, and where refusals are logged. */
 export interface BulkheadDoor {

@@ -8,11 +8,6 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 
-// Per open container: its kind and the commas seen at its level. A scan runs to its end without
-// yielding, so every scan shares these instead of allocating its own per message.
-let kinds = new Uint8Array(64);
-let commas = new Float64Array(64);
-
 /** A limit a body breaks, and its value. */
 export interface LimitBreach {
   limit: keyof PayloadLimits;
@@ -29,6 +24,9 @@ export interface LimitBreach {
 export function findLimitBreach(data: Uint8Array, limits: ResolvedPayloadLimits): LimitBreach | undefined {
   if (data.length < limits.scanFromBytes) return undefined;
   const { maxDepth, maxKeys, maxArrayLength, maxStringLength, maxValues } = limits;
+  // Per open container: its kind and the commas seen at its level.
+  const kinds: number[] = [];
+  const commas: number[] = [];
   let depth = 0;
   // Every bracket that opens a container and every comma inside one: a value of the body.
   let values = 0;
@@ -41,7 +39,6 @@ export function findLimitBreach(data: Uint8Array, limits: ResolvedPayloadLimits)
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (++depth > maxDepth) return { limit: 'maxDepth', max: maxDepth };
       if (++values > maxValues) return { limit: 'maxValues', max: maxValues };
-      if (depth >= kinds.length) growLevels();
       kinds[depth] = c;
       commas[depth] = 0;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
@@ -55,16 +52,6 @@ export function findLimitBreach(data: Uint8Array, limits: ResolvedPayloadLimits)
     }
   }
   return undefined;
-}
-
-// Doubles the levels kept, keeping their contents: only bodies this deep pay for the room.
-function growLevels(): void {
-  const grownKinds = new Uint8Array(kinds.length * 2);
-  const grownCommas = new Float64Array(commas.length * 2);
-  grownKinds.set(kinds);
-  grownCommas.set(commas);
-  kinds = grownKinds;
-  commas = grownCommas;
 }
 
 // The index of the quote closing a string that starts at `from` (the body's end if none):

@@ -35,7 +35,7 @@ export class EventDelivery {
     private readonly logger: LoggerService,
     private readonly refusals: RefusalLog,
   ) {
-    this.faults = new FaultReports(options.service, options.subjectPrefix);
+    this.faults = new FaultReports(options.service);
   }
 
   /** Dead-letters a failed event; resolves the failure, if any (for diagnostics). `data`: its body, if already read. */

@@ -4,8 +4,8 @@ import { FaultReports } from './fault.reports.js';
 import type { NatsRoute } from './nats-routes.js';
 import { NATS_DEAD_LETTER_CHANNEL, NATS_REDELIVERY_CHANNEL, NATS_REFUSED_CHANNEL } from './nats-transport.diagnostics.js';
 
-const core = { kind: 'event', subject: 'p1.audit.>' } as NatsRoute;
-const durable = { kind: 'event', subject: 'p1.ledger.events.entry', durable: { name: 'entries' } } as unknown as NatsRoute;
+const core = { kind: 'event', subject: 'p1.audit.>', name: 'audit.>' } as NatsRoute;
+const durable = { kind: 'event', subject: 'p1.ledger.events.entry', name: 'ledger.events.entry', durable: { name: 'entries' } } as unknown as NatsRoute;
 
 describe('FaultReports', () => {
   const seen: Array<[string, unknown]> = [];
@@ -20,9 +20,9 @@ describe('FaultReports', () => {
     seen.length = 0;
   });
 
-  it('names the handler pattern without the prefix, never the subject a publisher chose', () => {
+  it('names the handler pattern, never the subject a publisher chose', () => {
     listen();
-    const reports = new FaultReports('audit', 'p1.');
+    const reports = new FaultReports('audit');
     reports.refused(core, 'BAD_PAYLOAD');
     reports.deadLettered(core, 'INTERNAL');
     reports.deadLettered(durable, 'BAD_PAYLOAD');

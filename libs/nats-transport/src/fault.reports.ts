@@ -10,31 +10,24 @@ import {
 
 /**
  * Publishes what went wrong with a message on the diagnostics channels. Each checks for a
- * subscriber first, so a service nobody observes builds no report.
+ * subscriber first, so a service nobody observes builds no report. Reports name the handler's
+ * pattern (`route.name`): the subject under a wildcard is whatever a publisher chose.
  */
 export class FaultReports {
-  constructor(
-    private readonly service: string,
-    private readonly subjectPrefix: string,
-  ) {}
+  constructor(private readonly service: string) {}
 
   refused(route: NatsRoute, code: string): void {
     if (!refusedChannel.hasSubscribers) return;
-    refusedChannel.publish({ service: this.service, kind: route.kind, route: this.pattern(route), code } satisfies RefusedReport);
+    refusedChannel.publish({ service: this.service, kind: route.kind, route: route.name, code } satisfies RefusedReport);
   }
 
   deadLettered(route: NatsRoute, code: string): void {
     if (!deadLetterChannel.hasSubscribers) return;
-    deadLetterChannel.publish({ service: this.service, route: this.pattern(route), durable: route.durable !== undefined, code } satisfies DeadLetterReport);
+    deadLetterChannel.publish({ service: this.service, route: route.name, durable: route.durable !== undefined, code } satisfies DeadLetterReport);
   }
 
   redelivering(route: NatsRoute, code: string, delivery: number, delayMs: number): void {
     if (!redeliveryChannel.hasSubscribers) return;
-    redeliveryChannel.publish({ service: this.service, route: this.pattern(route), code, delivery, delayMs } satisfies RedeliveryReport);
-  }
-
-  // Reports name the handler's pattern: the subject under a wildcard is whatever a publisher chose.
-  private pattern(route: NatsRoute): string {
-    return route.subject.slice(this.subjectPrefix.length);
+    redeliveryChannel.publish({ service: this.service, route: route.name, code, delivery, delayMs } satisfies RedeliveryReport);
   }
 }

@@ -97,7 +97,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     this.options = normalizeNatsTransportOptions(options);
     this.delivery = new EventDelivery(this.options, this.logger, this.refusals);
     this.replies = new RequestReplies(this.options, this.logger, this.refusals, () => this.nc);
-    this.faults = new FaultReports(this.options.service, this.options.subjectPrefix);
+    this.faults = new FaultReports(this.options.service);
     const { maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes, service, subjectPrefix, maxConcurrentRequests, maxQueuedRequests, requestTimeoutMs } = this.options;
     this.eventSlots = new ConcurrencyLimiter(maxConcurrentEvents, maxQueuedEvents, maxQueuedEventBytes, captureMessageContext);
     const door = { service, subjectPrefix, replies: this.replies, refusals: this.refusals };

@@ -36,8 +36,8 @@ export function serviceMetadata(routes: NatsRoute[], naming: Naming): Record<str
   return metadata;
 }
 
-function endpointInfo(route: NatsRoute, { service, subjectPrefix }: Naming): EndpointInfo {
-  const pattern = route.subject.slice(subjectPrefix.length);
+function endpointInfo(route: NatsRoute, { service }: Naming): EndpointInfo {
+  const pattern = route.name;
   const method = pattern.startsWith(`${service}.`) ? pattern.slice(service.length + 1) : pattern;
   return {
     name: method.replace(/[^A-Za-z0-9_-]/g, '_'),

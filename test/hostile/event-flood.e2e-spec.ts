@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Event } from '@cliffracer/nats-transport';
+import { Event, NATS_OVERLOAD_CHANNEL, type OverloadReport } from '@cliffracer/nats-transport';
 import { CapturingLogger, type TestApp, waitUntil } from '@cliffracer/testing';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { type NatsConnection } from '@nats-io/transport-node';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { startServiceWithRaw } from '../support/service-with-raw.js';
 
 /** A handler that holds every event until the test lets them go. */
@@ -33,8 +34,13 @@ describe('A flood of events at a slow handler', () => {
   let stop: (() => Promise<void>) | undefined;
   let prefix: string;
   const logger = new CapturingLogger();
+  const overloads: OverloadReport[] = [];
+  const onOverload = (report: unknown) => {
+    if ((report as OverloadReport).service === 'slow') overloads.push(report as OverloadReport);
+  };
 
   beforeAll(async () => {
+    subscribe(NATS_OVERLOAD_CHANNEL, onOverload);
     ({ service, raw, prefix, close: stop } = await startServiceWithRaw({
       nats: { service: 'slow', maxConcurrentEvents: 2, maxQueuedEvents: 100, maxQueuedEventBytes: 1024 * 1024 },
       controllers: [SlowController],
@@ -43,6 +49,7 @@ describe('A flood of events at a slow handler', () => {
   });
 
   afterAll(async () => {
+    unsubscribe(NATS_OVERLOAD_CHANNEL, onOverload);
     service?.app.get(SlowController).letGo();
     await stop?.();
   });
@@ -57,6 +64,8 @@ describe('A flood of events at a slow handler', () => {
     expect(service.server.inFlight.size).toBe(102);
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]).toContain('event refused: 100 events wait for a slot already (at most 100, 1048576 bytes)');
+    expect(overloads).toHaveLength(PUBLISHED - 102);
+    expect(overloads[0]).toEqual({ kind: 'event', service: 'slow', subject: 'slow.events.tick', route: 'slow.events.tick', scope: 'service', outcome: 'refused', running: 2, queued: 100 });
     controller.letGo();
     await waitUntil(() => controller.started === 102, 5000);
     await waitUntil(() => service.server.inFlight.size === 0, 5000);

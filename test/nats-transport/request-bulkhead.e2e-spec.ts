@@ -91,7 +91,7 @@ describe('request bulkheads', () => {
     const refused = await service.client.call('bulkhead', 'hold').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(OverloadedError);
     expect((refused as OverloadedError).message).toMatch(/^request refused: 2 requests are being handled already and 2 wait: /);
-    expect(reports).toEqual([expect.objectContaining({ kind: 'rpc', subject: 'bulkhead.hold', scope: 'service', outcome: 'refused', running: 2, queued: 2 })]);
+    expect(reports).toEqual([expect.objectContaining({ kind: 'rpc', subject: 'bulkhead.hold', route: 'bulkhead.hold', scope: 'service', outcome: 'refused', running: 2, queued: 2 })]);
     gate.open();
     await expect(Promise.all(held)).resolves.toEqual(['held in c0', 'held in c1', 'held in c2', 'held in c3']);
   });

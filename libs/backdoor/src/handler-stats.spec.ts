@@ -6,7 +6,7 @@ import { HandlerStats } from './handler-stats.js';
 const handled = channel(NATS_HANDLED_CHANNEL);
 
 function report(subject: string, route: string, failed = false): HandledReport {
-  return { kind: 'event', service: 'audit', subject, route, correlationId: 'c', durationMs: 1, timeoutMs: 1000, failed };
+  return { kind: 'event', service: 'audit', subject, route, correlationId: 'c', durationMs: 1, finishedAt: 1, timeoutMs: 1000, failed };
 }
 
 describe('HandlerStats', () => {

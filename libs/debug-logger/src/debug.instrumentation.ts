@@ -10,7 +10,7 @@ import {
 import { TIMER_RUN_CHANNEL, type TimerRunReport } from '@cliffracer/timers';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { DebugCategory } from './debug-logger.constants.js';
-import type { DebugLogger } from './debug.logger.js';
+import type { DebugLogger, TimingGate } from './debug.logger.js';
 import { StressDetector } from './stress.detector.js';
 
 /**
@@ -21,9 +21,15 @@ import { StressDetector } from './stress.detector.js';
 export class DebugInstrumentation {
   private readonly stress: StressDetector;
   private readonly listeners: Array<[string, (message: unknown) => void]>;
+  private readonly rpcGate: TimingGate;
+  private readonly eventsGate: TimingGate;
+  private readonly timersGate: TimingGate;
 
   constructor(private readonly debug: DebugLogger) {
     this.stress = new StressDetector(debug);
+    this.rpcGate = debug.timingGate(DebugCategory.RPC);
+    this.eventsGate = debug.timingGate(DebugCategory.EVENTS);
+    this.timersGate = debug.timingGate(DebugCategory.TIMERS);
     this.listeners = [
       [NATS_HANDLED_CHANNEL, (m) => this.onHandled(m as HandledReport)],
       [NATS_CALL_CHANNEL, (m) => this.onCall(m as CallReport)],
@@ -57,22 +63,22 @@ export class DebugInstrumentation {
 
   private onHandled(report: HandledReport): void {
     if (!this.mine(report.service)) return;
-    const rpc = report.kind === 'rpc';
     const slow = this.stress.isSlow(report);
-    this.logWork(rpc ? DebugCategory.RPC : DebugCategory.EVENTS, rpc ? 'rpc.handled' : 'event.handled', report, slow);
+    if (report.kind === 'rpc') this.logWork(DebugCategory.RPC, this.rpcGate, 'rpc.handled', report, slow);
+    else this.logWork(DebugCategory.EVENTS, this.eventsGate, 'event.handled', report, slow);
     this.stress.work(report.kind, report, slow);
   }
 
   private onCall(report: CallReport): void {
     if (!this.mine(report.service)) return;
     const slow = this.stress.isSlow(report);
-    this.logWork(DebugCategory.RPC, 'rpc.call', report, slow);
+    this.logWork(DebugCategory.RPC, this.rpcGate, 'rpc.call', report, slow);
     this.stress.work('call', report, slow);
   }
 
   // Asked before the entry is made: under heavy load most are left out (`timingsPerSecond`).
-  private logWork(category: string, msg: string, report: TimedReport, slow: boolean): void {
-    if (!this.debug.admitTiming(category, report.durationMs, report.failed || slow, report.correlationId)) return;
+  private logWork(category: string, gate: TimingGate, msg: string, report: TimedReport, slow: boolean): void {
+    if (!gate(report.durationMs, report.failed || slow, report.correlationId, report.finishedAt)) return;
     this.debug.logTiming(category, msg, {
       correlationId: report.correlationId,
       operation: report.subject,
@@ -90,7 +96,7 @@ export class DebugInstrumentation {
   private onTimer(report: TimerRunReport): void {
     if (report.service !== '' && !this.mine(report.service)) return;
     const error = report.error as Error | undefined;
-    if (!this.debug.admitTiming(DebugCategory.TIMERS, report.durationMs, report.failed || report.overran, report.correlationId)) return;
+    if (!this.timersGate(report.durationMs, report.failed || report.overran, report.correlationId)) return;
     this.debug.logTiming(DebugCategory.TIMERS, 'timer.run', {
       correlationId: report.correlationId,
       operation: report.name,

@@ -16,6 +16,9 @@ import { performance } from 'node:perf_hooks';
 /** Category names remembered as valid; more are still checked, only not remembered. */
 const MAX_KNOWN_CATEGORIES = 64;
 
+/** Whether a timing entry of one category is to be written (see `DebugLogger.admitTiming`). */
+export type TimingGate = (durationMs: number, keep: boolean, correlationId: string, now?: number) => boolean;
+
 /** Level of an entry. */
 export type DebugLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -79,18 +82,29 @@ export class DebugLogger {
    * Whether a timing entry of `category` is to be written, asked before it is made: above
    * `timingsPerSecond` entries a second, normal ones are sampled by correlation ID
    * (`TimingSampler`); `keep` (a failed or slow one) is always written. Left-out entries are summed up in a
-   * `timings.sampled` entry of the category once their second ends.
+   * `timings.sampled` entry of the category once their second ends. `now`: when the work ended,
+   * on the monotonic clock (a wall clock set back would hold a window open and drop every entry).
    */
-  admitTiming(category: string, durationMs: number, keep: boolean, correlationId: string): boolean {
-    if (this.writer === undefined) return false;
-    const perSecond = this.options.timingsPerSecond;
-    if (perSecond === 0) return true;
-    // A monotonic clock: a wall clock set back would hold a window open and drop every entry.
-    const now = performance.now();
+  admitTiming(category: string, durationMs: number, keep: boolean, correlationId: string, now = performance.now()): boolean {
+    return this.timingGate(category)(durationMs, keep, correlationId, now);
+  }
+
+  /** `admitTiming` for one category, kept by a caller that asks per message: no lookup by name each time. */
+  timingGate(category: string): TimingGate {
+    let sampler: TimingSampler | undefined;
+    return (durationMs, keep, correlationId, now = performance.now()) => {
+      if (this.writer === undefined) return false;
+      if (this.options.timingsPerSecond === 0) return true;
+      sampler ??= this.samplerOf(category, now);
+      this.rollEnded(category, sampler, now);
+      return sampler.admit(durationMs, keep, correlationId);
+    };
+  }
+
+  private samplerOf(category: string, now: number): TimingSampler {
     let sampler = this.samplers.get(category);
-    if (sampler === undefined) this.samplers.set(category, (sampler = new TimingSampler(perSecond, now)));
-    else if (sampler.ended(now)) this.writeSampled(category, sampler.roll(now));
-    return sampler.admit(durationMs, keep, correlationId);
+    if (sampler === undefined) this.samplers.set(category, (sampler = new TimingSampler(this.options.timingsPerSecond, now)));
+    return sampler;
   }
 
   /**
@@ -110,9 +124,13 @@ export class DebugLogger {
   private endSamplingWindows(): void {
     const now = performance.now();
     for (const [category, sampler] of this.samplers) {
-      if (sampler.ended(now)) this.writeSampled(category, sampler.roll(now));
+      this.rollEnded(category, sampler, now);
       if (sampler.pending) this.writer!.schedule();
     }
+  }
+
+  private rollEnded(category: string, sampler: TimingSampler, now: number): void {
+    if (sampler.ended(now)) this.writeSampled(category, sampler.roll(now));
   }
 
   // The summary belongs to no request: it carries no correlation ID, whatever context it is written in.
@@ -196,9 +214,9 @@ export class DebugLogger {
 
   /** Writes what is buffered and closes the files (at shutdown); a later entry opens them again. */
   async close(): Promise<void> {
-    // The window cut short by the close still says what it left out.
+    // The window cut short by the close still says what it left out; the samplers stay, as the
+    // gates callers keep hold them.
     for (const [category, sampler] of this.samplers) if (sampler.pending) this.writeSampled(category, sampler.roll(performance.now()));
-    this.samplers.clear();
     await this.writer?.close();
   }
 

@@ -3,7 +3,7 @@ export { DebugLoggerModule } from './debug-logger.module.js';
 export { DEFAULT_DEBUG_LOGGER_OPTIONS, normalizeDebugLoggerOptions } from './debug-logger.options.js';
 export { DebugInstrumentation } from './debug.instrumentation.js';
 export { DebugLogger } from './debug.logger.js';
-export type { DebugLevel } from './debug.logger.js';
+export type { DebugLevel, TimingGate } from './debug.logger.js';
 export type { DebugLoggerModuleOptions } from './interfaces/debug-logger-options.interface.js';
 export { isSecretName, redact } from './redact.js';
 export { listSessions, sessionFile } from './session-files.js';

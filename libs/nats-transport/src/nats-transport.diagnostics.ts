@@ -20,6 +20,8 @@ export interface TimedReport {
   subject: string;
   correlationId: string;
   durationMs: number;
+  /** When it ended, on the process's monotonic clock (`performance.now()`), so a listener need not read it again. */
+  finishedAt: number;
   /** The time budget: a handler's `@Rpc` timeout, the caller default, a durable ack wait, or a call's timeout. */
   timeoutMs: number;
   failed: boolean;

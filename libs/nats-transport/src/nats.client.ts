@@ -303,14 +303,17 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   }
 
   private reportCall(subject: string, correlationId: string, startedAt: number, timeoutMs: number, error?: Error & { code?: string }): void {
+    const finishedAt = performance.now();
     const report: CallReport = {
       service: this.options.service,
       subject: subject.slice(this.options.subjectPrefix.length),
       correlationId,
-      durationMs: performance.now() - startedAt,
+      durationMs: finishedAt - startedAt,
+      finishedAt,
       timeoutMs,
       failed: error !== undefined,
-      ...(error && { errorName: error.name, errorCode: error.code }),
+      errorName: error?.name,
+      errorCode: error?.code,
     };
     callChannel.publish(report);
   }

@@ -281,7 +281,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
       const { maxQueuedEvents, maxQueuedEventBytes, service, subjectPrefix } = this.options;
       if (overloadChannel.hasSubscribers) {
         const { running, queued } = this.eventSlots;
-        reportOverload({ kind: 'event', service, subjectPrefix, subject: msg.subject, route: route.subject, scope: 'service', outcome: 'refused', running, queued });
+        reportOverload({ kind: 'event', service, subjectPrefix, subject: msg.subject, route: route.name, scope: 'service', outcome: 'refused', running, queued });
       }
       this.refuse(route, msg, new OverloadedError(msg.subject, MESSAGES.eventQueueFull(msg.subject, this.eventSlots.queued, maxQueuedEvents, maxQueuedEventBytes)));
       return;
@@ -321,9 +321,13 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   // The message rather than its subject: only a report needs the subject.
+  // One clock read serves the stats and the report.
   private handled(route: NatsRoute, msg: Msg | JsMsg, correlationId: string, startedAt: number, failure: WireError | undefined): void {
-    route.stats?.record(startedAt, failure);
-    if (handledChannel.hasSubscribers) this.reportHandled(route, msg, correlationId, startedAt, failure);
+    const reported = handledChannel.hasSubscribers;
+    if (route.stats === undefined && !reported) return;
+    const finishedAt = performance.now();
+    route.stats?.record(finishedAt - startedAt, failure);
+    if (reported) this.reportHandled(route, msg, correlationId, startedAt, finishedAt, failure);
   }
 
   private useCompiled(routes: NatsRoute[]): void {
@@ -353,17 +357,21 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
   }
 
   // A route without wildcards names the subject too: nothing is decoded or cut per message.
-  private reportHandled(route: NatsRoute, msg: Msg | JsMsg, correlationId: string, startedAt: number, failure?: WireError): void {
+  // One shape for every report, failed or not (no spread): listeners' property reads stay monomorphic.
+  private reportHandled(route: NatsRoute, msg: Msg | JsMsg, correlationId: string, startedAt: number, finishedAt: number, failure?: WireError): void {
     const report: HandledReport = {
       kind: route.kind,
       service: this.options.service,
       subject: route.exact ? route.name : msg.subject.slice(this.options.subjectPrefix.length),
       route: route.name,
       correlationId,
-      durationMs: performance.now() - startedAt,
+      durationMs: finishedAt - startedAt,
+      finishedAt,
       timeoutMs: route.timeoutMs ?? route.durable?.ackWaitMs ?? this.options.requestTimeoutMs,
       failed: failure !== undefined,
-      ...(failure && { errorName: failure.name, errorCode: failure.code, errorMessage: failure.message }),
+      errorName: failure?.name,
+      errorCode: failure?.code,
+      errorMessage: failure?.message,
     };
     handledChannel.publish(report);
   }

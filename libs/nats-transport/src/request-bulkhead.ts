@@ -142,6 +142,6 @@ export class RequestBulkhead {
 
   private report(route: NatsRoute, subject: string, outcome: OverloadReport['outcome']): void {
     const { service, subjectPrefix } = this.door;
-    reportOverload({ kind: 'rpc', service, subjectPrefix, subject, route: route.subject, scope: this.scope, outcome, running: this.active, queued: this.waiting.size });
+    reportOverload({ kind: 'rpc', service, subjectPrefix, subject, route: route.name, scope: this.scope, outcome, running: this.active, queued: this.waiting.size });
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { EndpointStats } from './endpoint-stats.js';
 
 const notFound = { name: 'NotFoundError', message: 'no order 42', code: 'NOT_FOUND' };
@@ -9,13 +9,9 @@ describe('EndpointStats', () => {
   });
 
   it('adds each request time in whole nanoseconds and averages it', () => {
-    const now = jest.spyOn(performance, 'now');
     const stats = new EndpointStats();
-    now.mockReturnValueOnce(11.5);
-    stats.record(10, undefined);
-    now.mockReturnValueOnce(20.25);
-    stats.record(20, notFound);
-    now.mockRestore();
+    stats.record(1.5, undefined);
+    stats.record(0.25, notFound);
     expect(stats.figures()).toEqual({ num_requests: 2, num_errors: 1, processing_time: 1_750_000, average_processing_time: 875_000, last_error: 'NOT_FOUND: no order 42' });
   });
 

@@ -1,6 +1,4 @@
 import type { WireError } from '../wire/wire-error.js';
-// Node 20 serves the global `performance` through a lazy getter on every read; the import does not.
-import { performance } from 'node:perf_hooks';
 
 // A STATS reply stays small whatever a handler's error message says.
 const MAX_LAST_ERROR_LENGTH = 512;
@@ -25,10 +23,10 @@ export class EndpointStats {
   private totalMs = 0;
   private lastError?: WireError;
 
-  /** Counts a request whose handler ran since `startedAt` (`performance.now()`), failing with `failure` if given. */
-  record(startedAt: number, failure: WireError | undefined): void {
+  /** Counts a request whose handler ran for `durationMs`, failing with `failure` if given. */
+  record(durationMs: number, failure: WireError | undefined): void {
     this.requests += 1;
-    this.totalMs += performance.now() - startedAt;
+    this.totalMs += durationMs;
     if (failure !== undefined) {
       this.errors += 1;
       this.lastError = failure;

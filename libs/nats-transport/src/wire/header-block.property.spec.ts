@@ -71,6 +71,10 @@ describe('headerValueIn', () => {
         // The same block followed by other bytes reads the same.
         const alone = Buffer.from(bytes.subarray(0, end));
         expect(headerValueIn(alone, end, nameBytes)).toBe(value);
+        // A view that is not a Buffer, at an offset into a larger one, reads the same.
+        const shifted = new Uint8Array(end + 7);
+        shifted.set(bytes.subarray(0, end), 7);
+        expect(headerValueIn(new Uint8Array(shifted.buffer, 7, end), end, nameBytes)).toBe(value);
       }),
       { numRuns: 5000 },
     );

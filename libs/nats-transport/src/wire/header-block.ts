@@ -46,7 +46,7 @@ export function headerValueIn(block: Uint8Array, end: number, name: Uint8Array):
     if (i + 1 >= end || block[i + 1] !== LF) return undefined;
     if (!found && sameBytes(block, lineStart, colon, name)) {
       found = true;
-      value = Buffer.from(block.buffer, block.byteOffset + colon + 1, i - colon - 1).toString('utf8').trim();
+      value = utf8Between(block, colon + 1, i).trim();
     }
     i += 2;
   }
@@ -57,4 +57,11 @@ function sameBytes(block: Uint8Array, start: number, end: number, name: Uint8Arr
   if (end - start !== name.length) return false;
   for (let i = 0; i < name.length; i += 1) if (block[start + i] !== name[i]) return false;
   return true;
+}
+
+// nats.js hands a message's bytes over as a Buffer, read in place; a view of another kind is
+// wrapped first (that wrapping is most of the cost of reading a short value).
+function utf8Between(block: Uint8Array, start: number, end: number): string {
+  if (block instanceof Buffer) return block.toString('utf8', start, end);
+  return Buffer.from(block.buffer, block.byteOffset + start, end - start).toString('utf8');
 }

@@ -68,9 +68,10 @@ export function resolvePayloadLimits(
     }
     limits[key as keyof PayloadLimits] = value;
   }
-  // Depth needs one bracket per level, a count two bytes per element, a string its own bytes,
-  // values one bracket or comma each.
-  const scanFromBytes = Math.min(limits.maxDepth, 2 * limits.maxKeys, 2 * limits.maxArrayLength, limits.maxStringLength, limits.maxValues);
+  // Depth needs two brackets per level (a shorter body nesting deeper is not JSON, and its
+  // parse fails as cheaply as a scan would), a count two bytes per element, a string its own
+  // bytes, values one bracket or comma each.
+  const scanFromBytes = Math.min(2 * limits.maxDepth, 2 * limits.maxKeys, 2 * limits.maxArrayLength, limits.maxStringLength, limits.maxValues);
   return { ...limits, scanFromBytes };
 }
 

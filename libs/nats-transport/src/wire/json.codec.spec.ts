@@ -50,6 +50,11 @@ describe('json codec', () => {
       expect(reads).toBe(3);
     });
 
+    it('refuses a body too short to scan that nests past maxDepth as not JSON', () => {
+      const limits = resolvePayloadLimits('test', { maxDepth: 2 });
+      expect(() => decodePayload(bytes('[[['), 'orders.get', limits)).toThrow('payload is not valid JSON: orders.get');
+    });
+
     it('walks very deep payloads without overflowing the stack', () => {
       const deep = `${'['.repeat(5000)}{"__proto__":1}${']'.repeat(5000)}`;
       expect(() => decodePayload(bytes(deep), 's')).toThrow(MalformedPayloadError);

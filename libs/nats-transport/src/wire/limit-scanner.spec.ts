@@ -69,9 +69,11 @@ describe('findLimitBreach', () => {
     expect(findLimitBreach(bytes(twoArrays), limits)).toBeUndefined();
   });
 
-  it('skips bodies shorter than any breach could be', () => {
-    expect(small.scanFromBytes).toBe(3);
-    expect(resolvePayloadLimits('test').scanFromBytes).toBe(DEFAULT_PAYLOAD_LIMITS.maxDepth);
+  it('skips bodies shorter than any breach of a JSON body could be', () => {
+    expect(small.scanFromBytes).toBe(5);
+    expect(resolvePayloadLimits('test').scanFromBytes).toBe(2 * DEFAULT_PAYLOAD_LIMITS.maxDepth);
+    // Unbalanced, it is not JSON: the parse refuses it.
+    expect(findLimitBreach(bytes('[[[['), small)).toBeUndefined();
   });
 
   it('agrees with a walk of the parsed value on any JSON (property)', () => {

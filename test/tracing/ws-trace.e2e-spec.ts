@@ -3,11 +3,11 @@ import { TokenService } from '@cliffracer/auth';
 import { CORRELATION_ID_ATTRIBUTE } from '@cliffracer/correlation';
 import { NatsClient, Rpc } from '@cliffracer/nats-transport';
 import { createTestApp, ensureNats, type NatsEndpoint, type TestApp, uniquePrefix } from '@cliffracer/testing';
-import { Controller } from '@nestjs/common';
+import { type CanActivate, Controller, UseGuards } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Payload } from '@nestjs/microservices';
-import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { SpanKind } from '@opentelemetry/api';
+import { MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app.js';
@@ -30,6 +30,12 @@ class StockController {
   }
 }
 
+class Closed implements CanActivate {
+  canActivate() {
+    return false;
+  }
+}
+
 @WebSocketGateway({ path: '/ws' })
 class StockGateway {
   constructor(private readonly client: NatsClient) {}
@@ -37,6 +43,23 @@ class StockGateway {
   @SubscribeMessage('level')
   async level(@MessageBody() data: { sku?: unknown }) {
     return { event: 'level', data: await this.client.call('trwsstock', 'level', { sku: String(data?.sku) }) };
+  }
+
+  @SubscribeMessage('reserve')
+  async reserve() {
+    await this.client.call('trwsstock', 'level', { sku: 'R-1' });
+    throw new WsException('out of stock');
+  }
+
+  @SubscribeMessage('crash')
+  crash() {
+    throw new Error('the secret inside');
+  }
+
+  @UseGuards(Closed)
+  @SubscribeMessage('closed')
+  closed() {
+    return { event: 'closed', data: 'never' };
   }
 }
 
@@ -98,6 +121,30 @@ describe('OpenTelemetry tracing of WebSocket messages', () => {
     expect(traceOf(message)).not.toBe(CALLER_TRACE);
     const call = only(spans, `send ${prefix}.trwsstock.level`, (span) => traceOf(span) === traceOf(message));
     expect(parentOf(call)).toBe(idOf(message));
+  });
+
+  it('marks the span of a message failed when a handler or guard fails, with what the client was told', async () => {
+    const cases = [
+      ['reserve', 'out of stock'],
+      ['crash', 'Internal server error'],
+      ['closed', 'Forbidden resource'],
+    ] as const;
+    for (const [i, [event, told]] of cases.entries()) {
+      const traceId = `${i + 1}`.padStart(32, 'e');
+      client.socket.send(JSON.stringify({ event, data: {}, traceparent: `00-${traceId}-${CALLER_SPAN}-01` }));
+      await client.frame((f) => f.event === 'exception' && (f.data as { message?: string }).message === told);
+      const spans = await recording.waitFor((all) => all.some((span) => span.name === `WS ${event}` && traceOf(span) === traceId));
+      const failed = only(spans, `WS ${event}`, (span) => traceOf(span) === traceId);
+      expect(failed.status).toEqual({ code: SpanStatusCode.ERROR, message: `WsException: ${told}` });
+      expect(failed.attributes['error.type']).toBe('WsException');
+    }
+    // The NATS call made before the failure succeeded, under the failed message.
+    const reserved = only(recording.spans(), `send ${prefix}.trwsstock.level`, (span) => traceOf(span) === '1'.padStart(32, 'e'));
+    expect(reserved.status.code).toBe(SpanStatusCode.UNSET);
+    // A message that succeeds leaves its status unset.
+    const reply = await ask(client, {}, 'W-ok');
+    const spans = await recording.waitFor((all) => all.some((span) => span.name === 'WS level' && reply.traceparent === `00-${traceOf(span)}-${idOf(span)}-01`));
+    expect(only(spans, 'WS level', (span) => reply.traceparent === `00-${traceOf(span)}-${idOf(span)}-01`).status.code).toBe(SpanStatusCode.UNSET);
   });
 
   it('ignores malformed, wrong-typed and oversized trace fields, and the connection keeps answering', async () => {

@@ -3,12 +3,19 @@ import { checkPayloadLimits, RefusalLog, type ResolvedPayloadLimits } from '@cli
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { EMPTY, type Observable } from 'rxjs';
-import { traceWsMessage, type WsEnvelope, WS_TRACER_NAME } from './ws-tracing.js';
+import { traceWsMessage, watchExceptionFrames, type WsEnvelope, WS_TRACER_NAME } from './ws-tracing.js';
 
 /** What this adapter uses of a `ws` server and its sockets (typed here: `ws` is the adapter's dependency, not this package's). */
 interface Emitter {
   on(event: string, listener: (arg: never) => void): unknown;
 }
+
+/** A `ws` socket, as far as this adapter writes to it. */
+interface Sender {
+  send(data: unknown, ...rest: unknown[]): unknown;
+}
+
+type BindArgs = Parameters<WsAdapter['bindMessageHandlers']>;
 
 /** Bytes one WebSocket message may have, as fastify's default `bodyLimit` for an HTTP body. */
 export const DEFAULT_WS_MAX_PAYLOAD = 1024 * 1024;
@@ -67,6 +74,12 @@ export class BoundedWsAdapter extends WsAdapter {
     if (envelope === undefined || typeof event !== 'string' || !handlersMap.has(event)) return EMPTY;
     const parsed = { data: new ParsedMessage(envelope as WsEnvelope & { event: string; data: unknown }) };
     return traceWsMessage(tracer, envelope, event, () => super.bindMessageHandler(parsed, handlersMap as Map<string, never>, transform));
+  }
+
+  // Each client's exception frames mark the span of the message that failed.
+  override bindMessageHandlers(client: Sender, handlers: BindArgs[1], transform: BindArgs[2]): void {
+    watchExceptionFrames(client);
+    super.bindMessageHandlers(client, handlers, transform);
   }
 
   override create(port: number, options: Record<string, unknown> & { namespace?: string; server?: unknown; path?: string } = {}): unknown {

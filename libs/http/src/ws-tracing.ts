@@ -1,5 +1,5 @@
 import { boundedTraceValue, CORRELATION_ID_ATTRIBUTE, CorrelationContext, endSpan, failureOf, generateCorrelationId, type SpanFailure } from '@cliffracer/correlation';
-import { context, propagation, ROOT_CONTEXT, SpanKind, type TextMapGetter, trace, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, type Span, SpanKind, type TextMapGetter, trace, type Tracer } from '@opentelemetry/api';
 import { finalize, map, Observable, type Subscriber, type Subscription, tap } from 'rxjs';
 import { HTTP_TRACER_NAME } from './http-tracing.js';
 
@@ -47,6 +47,7 @@ function subscribeInSpan(tracer: Tracer, envelope: WsEnvelope, event: string, ha
   const fields: Record<string, string> = {};
   propagation.inject(current, fields);
   let failure: SpanFailure | undefined;
+  failedBy.set(span, (frameFailure) => (failure ??= frameFailure));
   try {
     return context.with(current, () =>
       handle()
@@ -61,4 +62,38 @@ function subscribeInSpan(tracer: Tracer, envelope: WsEnvelope, event: string, ha
     endSpan(span, failureOf(error));
     throw error;
   }
+}
+
+/** A frame of Nest's exception handling, as its WebSocket filter sends it to a native client. */
+const EXCEPTION_FRAME = '{"event":"exception"';
+const failedBy = new WeakMap<Span, (failure: SpanFailure) => void>();
+
+/**
+ * Marks the span of a message failed when Nest answers it with an exception frame. Nest hands
+ * a failing guard, pipe or handler to its exception filter, which sends the frame and completes
+ * the handling normally: the span would see no error. The frame is sent within the message's
+ * context, so the active span is the message's.
+ */
+export function watchExceptionFrames(client: { send(data: unknown, ...rest: unknown[]): unknown }): void {
+  const send = client.send;
+  client.send = function (this: unknown, data: unknown, ...rest: unknown[]) {
+    if (typeof data === 'string' && data.startsWith(EXCEPTION_FRAME)) {
+      const span = trace.getActiveSpan();
+      const fail = span === undefined ? undefined : failedBy.get(span);
+      if (fail !== undefined) fail(exceptionOf(data));
+    }
+    return send.call(this, data, ...rest);
+  };
+}
+
+// Only the frame is known: Nest's filter keeps the error; its message is what the client was told.
+// A frame the app wrote itself may not parse: the span is still failed, without a message.
+function exceptionOf(frame: string): SpanFailure {
+  let message: unknown;
+  try {
+    message = (JSON.parse(frame) as { data?: { message?: unknown } }).data?.message;
+  } catch {
+    message = undefined;
+  }
+  return { code: 'WsException', ...(typeof message === 'string' && { message }) };
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { MetricsService } from '@cliffracer/http';
-import { NATS_CALL_CHANNEL, NATS_DEAD_LETTER_CHANNEL, NATS_HANDLED_CHANNEL, NATS_REDELIVERY_CHANNEL, NATS_STATUS_CHANNEL } from '@cliffracer/nats-transport';
+import {
+  type CallReport,
+  type HandledReport,
+  NATS_CALL_CHANNEL,
+  NATS_DEAD_LETTER_CHANNEL,
+  NATS_HANDLED_CHANNEL,
+  NATS_REDELIVERY_CHANNEL,
+  NATS_STATUS_CHANNEL,
+} from '@cliffracer/nats-transport';
 import { channel } from 'node:diagnostics_channel';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -37,8 +45,8 @@ async function exposedMetrics(): Promise<Map<string, Set<string>>> {
   metrics.onModuleInit();
   try {
     const service = 'dashboard-check';
-    const timed = { service, subject: 'a.b', correlationId: 'c', durationMs: 1, timeoutMs: 1000, failed: true, errorCode: 'BAD_PAYLOAD' };
-    channel(NATS_HANDLED_CHANNEL).publish({ ...timed, kind: 'rpc', route: 'a.b' });
+    const timed = { service, subject: 'a.b', correlationId: 'c', durationMs: 1, finishedAt: 1, timeoutMs: 1000, failed: true, errorCode: 'BAD_PAYLOAD' } satisfies CallReport;
+    channel(NATS_HANDLED_CHANNEL).publish({ ...timed, kind: 'rpc', route: 'a.b' } satisfies HandledReport);
     channel(NATS_CALL_CHANNEL).publish(timed);
     channel(NATS_DEAD_LETTER_CHANNEL).publish({ service, route: 'a.>', durable: false, code: 'INTERNAL' });
     channel(NATS_REDELIVERY_CHANNEL).publish({ service, route: 'a.b', code: 'INTERNAL', delivery: 1, delayMs: 1 });

@@ -148,6 +148,11 @@ describe('client retries and circuit breakers', () => {
       expect(retries[0]).toMatchObject({ target: 'late', subject: 'late.ping', attempt: 2, errorName: 'NoRespondersError' });
       expect(attempts.length).toBeGreaterThan(1);
       expect(new Set(attempts.map((a) => a.correlationId)).size).toBe(1);
+      // Each attempt says when it ended, on this process's clock, in the order they ran.
+      for (const [i, attempt] of attempts.entries()) {
+        expect(attempt.finishedAt).toBeLessThanOrEqual(performance.now());
+        if (i > 0) expect(attempt.finishedAt - attempt.durationMs).toBeGreaterThanOrEqual(attempts[i - 1]!.finishedAt);
+      }
     });
 
     it('gives up at the deadline with the last failure when the target never comes', async () => {

@@ -92,6 +92,7 @@ describe('NatsServer: events', () => {
       if ((report as HandledReport).subject.startsWith('orders.') || (report as HandledReport).subject === 'fanout.ping') reports.push(report as HandledReport);
     };
     subscribe(NATS_HANDLED_CHANNEL, listener);
+    const emittedAt = performance.now();
     try {
       await first.client.emit('orders.shipped', { id: 'o4' });
       await first.client.emit('fanout.ping', { id: 'p0' });
@@ -107,6 +108,11 @@ describe('NatsServer: events', () => {
       'orders.* orders.shipped',
       'orders.> orders.shipped',
     ]);
+    // Each says when its handler finished, on this process's clock: after it started, and by now.
+    for (const report of reports) {
+      expect(report.finishedAt - report.durationMs).toBeGreaterThanOrEqual(emittedAt);
+      expect(report.finishedAt).toBeLessThanOrEqual(performance.now());
+    }
   });
 
   it('delivers a broadcast event to every instance', async () => {

@@ -158,11 +158,14 @@ describe('DebugLogger', () => {
     it("counts a category's gate and admitTiming in one window, timed by the end each is given", async () => {
       const sampled = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir, service: 'orders', sessionId: '20260101_160000', timingsPerSecond: 10 }, {}));
       const gate = sampled.timingGate('events');
+      expect(sampled.timingGate('events')).toBe(gate);
+      // A whole number: start + 1000 is then exactly a second on, where a fraction could fall short.
+      const start = Math.floor(performance.now());
       const admitted = [];
-      for (let i = 0; i < 50; i += 1) admitted.push(gate(1, false, `c${i}`, 5_000));
-      for (let i = 50; i < 100; i += 1) admitted.push(sampled.admitTiming('events', 1, false, `c${i}`, 5_999));
+      for (let i = 0; i < 50; i += 1) admitted.push(gate(1, false, `c${i}`, start));
+      for (let i = 50; i < 100; i += 1) admitted.push(sampled.admitTiming('events', 1, false, `c${i}`, start + 999));
       expect(admitted.filter(Boolean)).toHaveLength(10);
-      gate(1, true, 'next-window', 6_000);
+      gate(1, true, 'next-window', start + 1000);
       await sampled.close();
       const summaries = (await lines(sampled.fileOf('events'))).filter((e) => e.msg === 'timings.sampled');
       expect(summaries).toEqual([expect.objectContaining({ skipped: 90, written: 10, window_ms: 1000 })]);
@@ -171,8 +174,9 @@ describe('DebugLogger', () => {
     it('keeps sampling through a gate after a close, and sums up what it left out each time', async () => {
       const sampled = new DebugLogger(normalizeDebugLoggerOptions({ enabled: true, dir, service: 'orders', sessionId: '20260101_170000', timingsPerSecond: 10 }, {}));
       const gate = sampled.timingGate('events');
+      const start = performance.now();
       for (let round = 0; round < 2; round += 1) {
-        for (let i = 0; i < 100; i += 1) gate(1, false, `r${round}-${i}`, 7_000);
+        for (let i = 0; i < 100; i += 1) gate(1, false, `r${round}-${i}`, start);
         await sampled.close();
       }
       const summaries = (await lines(sampled.fileOf('events'))).filter((e) => e.msg === 'timings.sampled');

@@ -39,6 +39,7 @@ export class DebugLogger {
   private readonly timings = new TimingQueue();
   private readonly categories = new Set<string>();
   private readonly samplers = new Map<string, TimingSampler>();
+  private readonly gates = new Map<string, TimingGate>();
 
   constructor(readonly options: NormalizedDebugLoggerOptions) {
     this.encoder = new EntryEncoder(options.sessionId, options.service);
@@ -91,6 +92,12 @@ export class DebugLogger {
 
   /** `admitTiming` for one category, kept by a caller that asks per message: no lookup by name each time. */
   timingGate(category: string): TimingGate {
+    let gate = this.gates.get(category);
+    if (gate === undefined) this.gates.set(category, (gate = this.newGate(category)));
+    return gate;
+  }
+
+  private newGate(category: string): TimingGate {
     let sampler: TimingSampler | undefined;
     return (durationMs, keep, correlationId, now = performance.now()) => {
       if (this.writer === undefined) return false;
@@ -214,8 +221,8 @@ export class DebugLogger {
 
   /** Writes what is buffered and closes the files (at shutdown); a later entry opens them again. */
   async close(): Promise<void> {
-    // The window cut short by the close still says what it left out; the samplers stay, as the
-    // gates callers keep hold them.
+    // The window cut short by the close still says what it left out. The samplers stay, as the
+    // gates callers keep hold them: after a reopen each goes on with its window and stride.
     for (const [category, sampler] of this.samplers) if (sampler.pending) this.writeSampled(category, sampler.roll(performance.now()));
     await this.writer?.close();
   }

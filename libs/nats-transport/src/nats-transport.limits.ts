@@ -2,7 +2,8 @@ import { InvalidOptionsError } from '@cliffracer/common';
 
 /**
  * Bounds on a request or event body, checked on its raw bytes before it is parsed, so a hostile
- * body costs a scan that stops at the first limit it breaks, never a parse or a transform.
+ * body costs a scan that stops at the first limit it breaks, never a parse or a transform (a
+ * body too short to break one and still be JSON is parsed unscanned: the parse refuses it).
  */
 export interface PayloadLimits {
   /**
@@ -44,7 +45,11 @@ export const DEFAULT_PAYLOAD_LIMITS: Readonly<PayloadLimits> = Object.freeze({
   maxValues: 20_000,
 });
 
-/** Limits with the smallest body that could break one of them, so shorter bodies skip the scan. */
+/**
+ * Limits with the smallest JSON body that could break one of them, so shorter bodies skip the
+ * scan. What skips it must then be parsed as strict JSON, which refuses a shorter body that
+ * nests too deep.
+ */
 export interface ResolvedPayloadLimits extends PayloadLimits {
   readonly scanFromBytes: number;
 }

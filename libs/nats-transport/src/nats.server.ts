@@ -18,7 +18,8 @@ import { EventDelivery } from './event-delivery.js';
 import { captureMessageContext } from './message-context.js';
 import { isThenable, type MaybePromise } from './maybe-promise.js';
 import { FaultReports } from './fault.reports.js';
-import { handledChannel, type HandledReport, overloadChannel } from './nats-transport.diagnostics.js';
+import { handledChannel, overloadChannel } from './nats-transport.diagnostics.js';
+import { reportHandled } from './handled.report.js';
 import { reportOverload } from './overload.report.js';
 import { InFlightRegistry } from './in-flight.registry.js';
 import type {
@@ -327,7 +328,7 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     if (route.stats === undefined && !reported) return;
     const finishedAt = performance.now();
     route.stats?.record(finishedAt - startedAt, failure);
-    if (reported) this.reportHandled(route, msg, correlationId, startedAt, finishedAt, failure);
+    if (reported) reportHandled(this.options, route, msg, correlationId, startedAt, finishedAt, failure);
   }
 
   private useCompiled(routes: NatsRoute[]): void {
@@ -354,26 +355,6 @@ export class NatsServer extends Server<Record<string, Function>, NatsStatus> imp
     if (route.kind === 'rpc') this.replies.replyError(msg as Msg, wire);
     else if (route.durable !== undefined) void this.delivery.refuseDurable(route, msg as JsMsg, wire, this.js!);
     else this.delivery.refuseCore(route, msg as Msg, wire, this.nc);
-  }
-
-  // A route without wildcards names the subject too: nothing is decoded or cut per message.
-  // One shape for every report, failed or not (no spread): listeners' property reads stay monomorphic.
-  private reportHandled(route: NatsRoute, msg: Msg | JsMsg, correlationId: string, startedAt: number, finishedAt: number, failure?: WireError): void {
-    const report: HandledReport = {
-      kind: route.kind,
-      service: this.options.service,
-      subject: route.exact ? route.name : msg.subject.slice(this.options.subjectPrefix.length),
-      route: route.name,
-      correlationId,
-      durationMs: finishedAt - startedAt,
-      finishedAt,
-      timeoutMs: route.timeoutMs ?? route.durable?.ackWaitMs ?? this.options.requestTimeoutMs,
-      failed: failure !== undefined,
-      errorName: failure?.name,
-      errorCode: failure?.code,
-      errorMessage: failure?.message,
-    };
-    handledChannel.publish(report);
   }
 }
 

@@ -66,7 +66,8 @@ export function decodePayload(data: Uint8Array, source: BodySource, limits?: Res
  * Throws a `ValidationError` naming the first limit a JSON body breaks, read from its raw bytes
  * without parsing it; `where` (a subject, a route, a message) ends the message. Other doors
  * than NATS (an HTTP body parser) call it to hold their bodies to the same limits before they
- * parse them.
+ * parse them, with a strict JSON parser: a body shorter than `scanFromBytes` is not scanned,
+ * as it cannot break a limit and still be JSON.
  */
 export function checkPayloadLimits(data: Uint8Array, limits: ResolvedPayloadLimits, where: BodySource): void {
   const breach = findLimitBreach(data, limits);

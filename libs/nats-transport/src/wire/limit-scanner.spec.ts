@@ -74,6 +74,21 @@ describe('findLimitBreach', () => {
     expect(resolvePayloadLimits('test').scanFromBytes).toBe(2 * DEFAULT_PAYLOAD_LIMITS.maxDepth);
     // Unbalanced, it is not JSON: the parse refuses it.
     expect(findLimitBreach(bytes('[[[['), small)).toBeUndefined();
+    // The shortest JSON nesting too deep is scanned, and refused.
+    expect(findLimitBreach(bytes('[[[]]]'), resolvePayloadLimits('t', { maxDepth: 2 }))).toEqual({ limit: 'maxDepth', max: 2 });
+  });
+
+  it('skips no JSON body deep enough to break maxDepth (property)', () => {
+    const shallow = resolvePayloadLimits('t', { maxDepth: 3, maxStringLength: 1000 });
+    expect(shallow.scanFromBytes).toBe(6);
+    const depthOf = (value: unknown): number =>
+      value !== null && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0;
+    fc.assert(
+      fc.property(fc.json({ depthSize: 'medium', maxDepth: 6 }), (text) => {
+        if (Buffer.byteLength(text) < shallow.scanFromBytes) expect(depthOf(JSON.parse(text))).toBeLessThanOrEqual(shallow.maxDepth);
+      }),
+      { numRuns: 3000, examples: [['[[[]]]'], ['[[]]'], ['{"":[[]]}']] },
+    );
   });
 
   it('agrees with a walk of the parsed value on any JSON (property)', () => {

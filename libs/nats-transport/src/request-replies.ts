@@ -55,12 +55,15 @@ export class RequestReplies {
 
   /** Sends `wire` as the error reply to `msg`. */
   replyError(msg: Msg, wire: WireError): void {
-    this.reply(msg, () => {
+    if (!msg.reply) return;
+    try {
       const h = natsHeaders();
       h.set(ERROR_STATUS_HEADER, String(statusOfWireError(wire)));
       h.set(ERROR_MESSAGE_HEADER, wire.message.replace(/[\r\n]+/g, ' '));
-      return msg.respond(utf8(JSON.stringify(wire)), { headers: h });
-    });
+      msg.respond(utf8(JSON.stringify(wire)), { headers: h });
+    } catch (error) {
+      this.unsent(msg, error);
+    }
   }
 
   private answerResult(msg: Msg, result: unknown): WireError | undefined {
@@ -70,8 +73,14 @@ export class RequestReplies {
     } catch (error) {
       return this.answerFailure(msg, error);
     }
-    const tooLarge = this.reply(msg, () => msg.respond(body));
-    if (!tooLarge) return undefined;
+    if (!msg.reply) return undefined;
+    // Sent here rather than through a callback: a closure per reply is paid on every request.
+    try {
+      msg.respond(body);
+      return undefined;
+    } catch (error) {
+      if (!this.unsent(msg, error)) return undefined;
+    }
     // The caller learns at once why no result comes, instead of at its timeout. The log says
     // it was this service's reply, not the caller's message, once per burst.
     const error = payloadTooLarge(this.connection(), msg.subject, body);
@@ -88,17 +97,12 @@ export class RequestReplies {
   }
 
   /**
-   * Sends a reply; one that cannot be sent (connection closed mid-request) is logged, never
-   * thrown. Returns true when it was over the server's `max_payload`.
+   * What a reply that could not be sent leaves: one over the server's `max_payload` gives true,
+   * for the caller to answer why; any other (connection closed mid-request) is logged, never thrown.
    */
-  private reply(msg: Msg, send: () => boolean): boolean {
-    if (!msg.reply) return false;
-    try {
-      send();
-    } catch (error) {
-      if (isMaxPayloadError(error)) return true;
-      this.logger.error(`could not reply on ${msg.subject}: ${(error as Error).message}`);
-    }
+  private unsent(msg: Msg, error: unknown): boolean {
+    if (isMaxPayloadError(error)) return true;
+    this.logger.error(`could not reply on ${msg.subject}: ${(error as Error).message}`);
     return false;
   }
 

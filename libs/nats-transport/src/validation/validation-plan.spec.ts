@@ -39,6 +39,15 @@ class Reservation {
   source = 'http';
 }
 
+/** Names a plan writes into its code as literals: quotes, a line separator, code-like text, an index. */
+class OddNames {
+  @IsString() 'sku-code'!: string;
+  @IsString() @IsOptional() 'say "hi"'?: string;
+  @IsInt() @IsOptional() 'line\u2028break'?: number;
+  @IsString() @IsOptional() "'];throw new Error('injected');//"?: string;
+  @IsInt() @Min(0) @IsOptional() '0'?: number;
+}
+
 class Line {
   @IsString() sku!: string;
 }
@@ -119,6 +128,31 @@ describe('ValidationPlan', () => {
     const error = await fast.transform({ sku: 'KB-101', quantity: 0 }, body(Reservation)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).failures).toEqual([{ field: 'quantity', messages: ['quantity must not be less than 1'] }]);
+  });
+
+  it('keeps the payload\'s key order, as ValidationPipe does', async () => {
+    const payload = { note: 'gift', quantity: 3, sku: 'KB-101' };
+    const expected = await outcome(reference, payload, Reservation);
+    const actual = await outcome(fast, payload, Reservation);
+    expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+    expect(Object.keys(ValidationPlan.for(Reservation)!.apply(payload)!)).toEqual(['note', 'quantity', 'sku']);
+  });
+
+  it.each<[string, unknown]>([
+    ['valid odd names', { 'sku-code': 'a', 'say "hi"': 'b', 'line\u2028break': 2, "'];throw new Error('injected');//": 'c', '0': 4 }],
+    ['a bad quoted value', { 'sku-code': 'a', 'say "hi"': 1 }],
+    ['a negative index', { 'sku-code': 'a', '0': -1 }],
+    ['a missing required name', { 'say "hi"': 'b' }],
+  ])('plans properties with any name as data, never code (%s)', async (_name, payload) => {
+    expect(ValidationPlan.for(OddNames)).not.toBeNull();
+    expect(await outcome(fast, payload, OddNames)).toEqual(await outcome(reference, payload, OddNames));
+  });
+
+  it('answers a valid payload of odd names itself', () => {
+    const payload = { 'sku-code': 'a', "'];throw new Error('injected');//": 'c', '0': 4, extra: 1 };
+    const checked = ValidationPlan.for(OddNames)!.apply(payload);
+    expect(checked).toBeInstanceOf(OddNames);
+    expect({ ...checked }).toEqual({ 'sku-code': 'a', "'];throw new Error('injected');//": 'c', '0': 4 });
   });
 
   it.each([

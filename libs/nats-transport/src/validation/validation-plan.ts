@@ -1,7 +1,7 @@
 import classTransformer from 'class-transformer';
 import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'class-validator';
 import { createRequire } from 'node:module';
-import { isThenable } from '../maybe-promise.js';
+import { compilePlanFunction, type PlanFunction, type PropertyPlan } from './plan-function.js';
 
 type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 
@@ -15,22 +15,6 @@ interface TransformerMetadata {
 }
 const transformerMetadata = (createRequire(import.meta.url)('class-transformer/cjs/storage.js') as { defaultMetadataStorage: TransformerMetadata }).defaultMetadataStorage;
 
-/** One check of one property: a synchronous class-validator constraint and its arguments. */
-interface Check {
-  validateIf?: (object: object, value: unknown) => boolean;
-  validate(value: unknown, args: ValidationArguments): unknown;
-  constraints: unknown[];
-}
-
-interface PropertyPlan {
-  name: string;
-  /** `@IsOptional()` and `@ValidateIf()`: when one says no, the property is not checked. */
-  conditions: Array<(object: object, value: unknown) => boolean>;
-  checks: Check[];
-}
-
-/** Keys Nest's ValidationPipe strips from payloads (prototype pollution): such payloads take the full path. */
-const STRIPPED_KEYS = ['__proto__', 'prototype', 'constructor'];
 const plans = new WeakMap<Function, ValidationPlan | null>();
 
 /**
@@ -43,18 +27,11 @@ const plans = new WeakMap<Function, ValidationPlan | null>();
  * class-validator words them. So the plan never accepts what the full path would refuse.
  */
 export class ValidationPlan {
-  /** The class's name, read once: V8 looks a function's name up on every read. */
-  private readonly targetName: string;
+  /** The validated instance, or `undefined` when the full path must decide. */
+  readonly apply: PlanFunction;
 
-  private constructor(
-    private readonly metatype: new () => object,
-    private readonly properties: PropertyPlan[],
-    /** Decorated properties: the whitelist. */
-    private readonly allowed: ReadonlySet<string>,
-    /** Decorated properties plainToInstance assigns (not read-only accessors of the class). */
-    private readonly assignable: ReadonlySet<string>,
-  ) {
-    this.targetName = metatype.name;
+  private constructor(apply: PlanFunction) {
+    this.apply = apply;
   }
 
   /** The plan of a DTO class, or null when its metadata is beyond what a plan covers. */
@@ -65,23 +42,6 @@ export class ValidationPlan {
       plans.set(metatype, plan);
     }
     return plan;
-  }
-
-  /** The validated instance, or `undefined` when the full path must decide. */
-  apply(value: unknown): object | undefined {
-    if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
-    const source = value as Record<string, unknown>;
-    for (const key of STRIPPED_KEYS) if (Object.hasOwn(source, key)) return undefined;
-    const instance = new this.metatype() as Record<string, unknown>;
-    for (const key of Object.keys(source)) {
-      const item = source[key];
-      if (item !== null && typeof item === 'object') return undefined;
-      if (this.assignable.has(key) && !(instance[key] instanceof Function)) instance[key] = item;
-    }
-    // Whitelisting also drops what the constructor set on undecorated properties.
-    for (const key of Object.keys(instance)) if (!this.allowed.has(key)) delete instance[key];
-    for (const property of this.properties) if (!this.holds(instance, property)) return undefined;
-    return instance;
   }
 
   private static compile(metatype: Function): ValidationPlan | null {
@@ -117,19 +77,8 @@ export class ValidationPlan {
       const descriptor = Object.getOwnPropertyDescriptor(metatype.prototype, name);
       return descriptor === undefined || descriptor.set !== undefined;
     }));
-    return new ValidationPlan(metatype as new () => object, [...byName.values()], allowed, assignable);
-  }
-
-  private holds(instance: Record<string, unknown>, property: PropertyPlan): boolean {
-    const value = instance[property.name];
-    for (const condition of property.conditions) if (!condition(instance, value)) return true;
-    for (const check of property.checks) {
-      if (check.validateIf !== undefined && !check.validateIf(instance, value)) continue;
-      const args = { targetName: this.targetName, property: property.name, object: instance, value, constraints: check.constraints };
-      const valid = check.validate(value, args);
-      if (!valid || isThenable(valid)) return false;
-    }
-    return true;
+    const apply = compilePlanFunction({ metatype: metatype as new () => object, properties: [...byName.values()], allowed, assignable });
+    return apply === null ? null : new ValidationPlan(apply);
   }
 }
 

@@ -4,8 +4,8 @@ const LF = 10;
 const COLON = 58;
 
 /**
- * Reads one header's first value from a raw NATS header block (`NATS/1.0\r\nName: value\r\n…`)
- * when the block is one nats.js is sure to decode without throwing: no status on the first
+ * Reads header `name`'s first value (`name`: printable ASCII, no colon) from a raw NATS header
+ * block (`NATS/1.0\r\nName: value\r\n…`) when the block is one nats.js is sure to decode without throwing: no status on the first
  * line, every line `name:value` ended by CRLF, names of printable ASCII (33-126, as nats.js
  * requires) and values without a lone CR or LF. The value is trimmed and matched by exact
  * name, as `MsgHdrs.get` does; `''` when the header is absent or empty.
@@ -17,6 +17,8 @@ const COLON = 58;
 export function headerValueIn(block: Uint8Array, end: number, name: Uint8Array): string | undefined {
   if (end < PREAMBLE.length) return undefined;
   for (let i = 0; i < PREAMBLE.length; i += 1) if (block[i] !== PREAMBLE[i]) return undefined;
+  const sole = soleHeaderValue(block, end, name);
+  if (sole !== undefined) return sole;
   let value = '';
   let found = false;
   let i = PREAMBLE.length;
@@ -51,6 +53,23 @@ export function headerValueIn(block: Uint8Array, end: number, name: Uint8Array):
     i += 2;
   }
   return value;
+}
+
+/**
+ * The value of a block that holds `name` alone (`NATS/1.0\r\nName:value\r\n\r\n`), as a
+ * caller of this transport sends it; `undefined` for any other block, which the full scan reads.
+ * One pass over the value instead of a check of every byte's role: the same answer the scan gives.
+ */
+function soleHeaderValue(block: Uint8Array, end: number, name: Uint8Array): string | undefined {
+  const colon = PREAMBLE.length + name.length;
+  const valueEnd = end - 4;
+  if (valueEnd <= colon || block[colon] !== COLON || !sameBytes(block, PREAMBLE.length, colon, name)) return undefined;
+  if (block[valueEnd] !== CR || block[valueEnd + 1] !== LF || block[valueEnd + 2] !== CR || block[valueEnd + 3] !== LF) return undefined;
+  for (let i = colon + 1; i < valueEnd; i += 1) {
+    const c = block[i];
+    if (c === CR || c === LF) return undefined;
+  }
+  return utf8Between(block, colon + 1, valueEnd).trim();
 }
 
 function sameBytes(block: Uint8Array, start: number, end: number, name: Uint8Array): boolean {

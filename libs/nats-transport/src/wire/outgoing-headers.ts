@@ -44,7 +44,8 @@ export class OutgoingHeaders implements MsgHdrs {
   }
 
   set(k: string, v: string, match: Match = Match.Exact): void {
-    this.delete(k, match);
+    // A call's first header (its correlation ID) finds nothing to replace.
+    if (this.entries.size > 0) this.delete(k, match);
     this.append(k, v, match);
   }
 

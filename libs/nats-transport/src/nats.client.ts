@@ -24,7 +24,6 @@ import type { CallRetryOptions } from './interfaces/resilience-options.interface
 import { callChannel, type CallReport, type CircuitStateName } from './nats-transport.diagnostics.js';
 import { MESSAGES } from './nats-transport.messages.js';
 import { normalizeNatsTransportOptions } from './nats-transport.options.js';
-import { isValidSubject, isValidToken, rpcSubject } from './subjects.js';
 import { NATS_TRACER_NAME } from './tracing/messaging-attributes.js';
 import { injectTraceContext, traceSending } from './tracing/sending.trace.js';
 import { ErrorRebuilder } from './wire/error-rebuilder.js';
@@ -32,6 +31,7 @@ import { decodePayload, encodePayload } from './wire/json.codec.js';
 import { isMaxPayloadError, payloadTooLarge } from './wire/max-payload.js';
 import { type CallerHeaderList, checkCallerHeaders } from './wire/caller-headers.js';
 import { OutgoingHeaders } from './wire/outgoing-headers.js';
+import { CheckedSubjects } from './checked-subjects.js';
 import { internalWireError, isWireError } from './wire/wire-error.js';
 // Node 20 serves the global `performance` through a lazy getter on every read; the import does not.
 import { performance } from 'node:perf_hooks';
@@ -99,6 +99,7 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   private readonly logger = new Logger(NatsClient.name);
   readonly options: NormalizedNatsTransportOptions;
   private readonly rebuilder: ErrorRebuilder;
+  private readonly subjects: CheckedSubjects;
   private readonly durable: DurablePublisher;
   private readonly resilience: CallResilience;
   private readonly tracer = new SdkTracer(NATS_TRACER_NAME);
@@ -113,13 +114,15 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     super();
     this.options = normalizeNatsTransportOptions(options);
     this.rebuilder = new ErrorRebuilder(this.options.errors);
+    this.subjects = new CheckedSubjects(this.options.subjectPrefix);
     this.durable = new DurablePublisher(this.options);
     this.resilience = new CallResilience(this.options, this.logger);
   }
 
   /** Calls `<service>.<method>` and resolves its reply, or rejects with a typed error. */
   call<TResult = unknown>(service: string, method: string, payload?: unknown, options: CallOptions = {}): Promise<TResult> {
-    if (!isValidToken(service) || !isValidToken(method)) {
+    const subject = this.subjects.rpcSubject(service, method);
+    if (subject === undefined) {
       return Promise.reject(new InvalidOptionsError('NatsClient', MESSAGES.invalidRpcName(`${service}.${method}`)));
     }
     let headers: CallerHeaderList | undefined;
@@ -130,7 +133,6 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
     } catch (error) {
       return Promise.reject(error);
     }
-    const subject = rpcSubject(this.options.subjectPrefix, service, method);
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     if (retry === undefined && !this.resilience.breaking) return this.request<TResult>(subject, payload, timeoutMs, headers);
     return this.resilience.call(service, subject, timeoutMs, retry, (attemptMs) => this.request<TResult>(subject, payload, attemptMs, headers));
@@ -230,12 +232,12 @@ export class NatsClient extends ClientProxy<Record<string, Function>, NatsStatus
   }
 
   private async publishEvent(subject: string, payload: unknown, options: EmitOptions = {}): Promise<void> {
-    if (!isValidSubject(subject)) {
+    const target = this.subjects.eventSubject(subject);
+    if (target === undefined) {
       throw new InvalidOptionsError('NatsClient', MESSAGES.invalidSubject(subject));
     }
     const caller = options.headers === undefined ? undefined : checkCallerHeaders(options.headers, subject);
     const nc = this.nc ?? (await this.connect());
-    const target = `${this.options.subjectPrefix}${subject}`;
     if (!options.durable) {
       if (options.messageId !== undefined) throw new InvalidOptionsError('NatsClient', MESSAGES.messageIdNeedsDurable(subject));
       const body = encodePayload(payload);

@@ -155,6 +155,26 @@ describe('ValidationPlan', () => {
     expect({ ...checked }).toEqual({ 'sku-code': 'a', "'];throw new Error('injected');//": 'c', '0': 4 });
   });
 
+  it('leaves every payload to the full path where the runtime forbids compiling code', async () => {
+    class Unplanned {
+      @IsString() sku!: string;
+    }
+    const realFunction = globalThis.Function;
+    // What `--disallow-code-generation-from-strings` makes of `new Function`.
+    globalThis.Function = function refuse() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    } as unknown as FunctionConstructor;
+    let plan: ValidationPlan | null;
+    try {
+      plan = ValidationPlan.for(Unplanned);
+    } finally {
+      globalThis.Function = realFunction;
+    }
+    expect(plan).toBeNull();
+    await expect(fast.transform({ sku: 'KB-101' }, body(Unplanned))).resolves.toBeInstanceOf(Unplanned);
+    await expect(fast.transform({ sku: 7 }, body(Unplanned))).rejects.toBeInstanceOf(ValidationError);
+  });
+
   it.each([
     ['nested validation', WithNested],
     ['class-transformer decorators', WithTransform],

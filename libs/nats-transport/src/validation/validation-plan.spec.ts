@@ -48,6 +48,13 @@ class OddNames {
   @IsInt() @Min(0) @IsOptional() '0'?: number;
 }
 
+const TAG = Symbol('tag');
+class WithSymbolKey {
+  @IsString() name!: string;
+  @IsString() [TAG]: unknown = 'kept';
+  @IsOptional() @IsString() undefined?: string;
+}
+
 class Line {
   @IsString() sku!: string;
 }
@@ -180,8 +187,17 @@ describe('ValidationPlan', () => {
     ['class-transformer decorators', WithTransform],
     ['an async validator', WithAsync],
     ['validation groups', WithGroups],
+    ['a symbol-keyed property', WithSymbolKey],
   ])('has no plan for a class with %s', (_name, metatype) => {
     expect(ValidationPlan.for(metatype)).toBeNull();
+  });
+
+  it.each<[string, unknown]>([
+    ['a valid name', { name: 'a' }],
+    ['a property named undefined', { name: 'a', undefined: 'x' }],
+    ['a bad property named undefined', { name: 'a', undefined: 5 }],
+  ])('agrees with ValidationPipe on a class with a symbol-keyed property (%s)', async (_name, payload) => {
+    expect(await outcome(fast, payload, WithSymbolKey)).toEqual(await outcome(reference, payload, WithSymbolKey));
   });
 
   it('keeps every payload on the full path when the pipe has options the plan does not reproduce', async () => {

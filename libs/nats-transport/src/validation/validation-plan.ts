@@ -51,6 +51,8 @@ export class ValidationPlan {
     const byName = new Map<string, PropertyPlan>();
     for (const metadata of metadatas) {
       if (metadata.groups?.length || metadata.always) return null;
+      // A symbol-keyed property has no name a plan can write into its code.
+      if (typeof metadata.propertyName !== 'string') return null;
       const property = byName.get(metadata.propertyName) ?? { name: metadata.propertyName, conditions: [], checks: [] };
       byName.set(metadata.propertyName, property);
       switch (metadata.type) {
